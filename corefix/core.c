@@ -1,0 +1,189 @@
+#include "core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+static int fail_elf(struct cf_diag *d, const char *name, const char *what)
+{
+	return cf_fail(d, "%s: %s: %s", name, what, elf_errmsg(-1));
+}
+
+int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, size_t size,
+		     struct cf_diag *d)
+{
+	memset(c, 0, sizeof *c);
+	c->path = name;
+	c->image = buf;
+	c->size = size;
+	elf_version(EV_CURRENT);
+
+	if (size < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0)
+		return cf_fail(d, "%s: not an ELF file", name);
+	c->elf = elf_memory((char *)buf, size);
+	if (!c->elf)
+		return fail_elf(d, name, "cannot read ELF");
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(c->elf, &eh))
+		return fail_elf(d, name, "truncated or bad ELF header");
+	if (eh.e_type != ET_CORE)
+		return cf_fail(d, "%s: not a core file (ELF type %u)", name, eh.e_type);
+	c->order.is64 = eh.e_ident[EI_CLASS] == ELFCLASS64;
+	c->order.big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	c->machine = eh.e_machine;
+
+	size_t n;
+	if (elf_getphdrnum(c->elf, &n) != 0)
+		return fail_elf(d, name, "bad program header count");
+	if (n == 0)
+		return cf_fail(d, "%s: core has no program headers", name);
+	/* libelf trusts e_phoff; check the table really lies inside the file. */
+	size_t entsz = gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (eh.e_phoff > size || n > (size - eh.e_phoff) / entsz)
+		return cf_fail(d, "%s: truncated: program headers lie past end of file", name);
+
+	c->seg = cf_xcalloc(n, sizeof *c->seg);
+	c->note = cf_xcalloc(n, sizeof *c->note);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(c->elf, (int)i, &ph))
+			return fail_elf(d, name, "bad program header");
+		uint64_t avail = ph.p_offset < size ? size - ph.p_offset : 0;
+		if (ph.p_type == PT_LOAD) {
+			struct cf_segment *s = &c->seg[c->nseg++];
+			s->vaddr = ph.p_vaddr;
+			s->memsz = ph.p_memsz;
+			s->offset = ph.p_offset;
+			s->filesz_hdr = ph.p_filesz;
+			s->filesz = ph.p_filesz < avail ? ph.p_filesz : avail;
+			if (s->filesz > s->memsz)
+				s->filesz = s->memsz;
+			s->flags = ph.p_flags;
+			if (s->filesz < ph.p_filesz && s->filesz < s->memsz)
+				c->truncated = true;
+		} else if (ph.p_type == PT_NOTE) {
+			struct cf_span *sp = &c->note[c->nnote++];
+			sp->offset = ph.p_offset;
+			sp->size = ph.p_filesz < avail ? ph.p_filesz : avail;
+			sp->cut = sp->size < ph.p_filesz;
+			if (sp->cut)
+				c->truncated = true;
+		}
+	}
+	return 0;
+}
+
+int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d)
+{
+	memset(c, 0, sizeof *c);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cf_fail(d, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return cf_fail(d, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return cf_fail(d, "%s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return cf_fail(d, "%s: empty file", path);
+	}
+	/* MAP_PRIVATE: libelf may convert byte order in place; the core on
+	 * disk must never change. */
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (p == MAP_FAILED)
+		return cf_fail(d, "%s: cannot map: %s", path, strerror(e));
+	int r = cf_core_open_mem(c, path, p, (size_t)st.st_size, d);
+	c->mapped = true;
+	if (r != 0)
+		cf_core_close(c);
+	return r;
+}
+
+void cf_core_close(struct cf_core *c)
+{
+	if (c->elf)
+		elf_end(c->elf);
+	if (c->mapped && c->image)
+		munmap(c->image, c->size);
+	free(c->seg);
+	free(c->note);
+	memset(c, 0, sizeof *c);
+}
+
+const struct cf_segment *cf_core_segment(const struct cf_core *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->nseg; i++)
+		if (addr - c->seg[i].vaddr < c->seg[i].memsz)
+			return &c->seg[i];
+	return NULL;
+}
+
+size_t cf_core_read(const struct cf_core *c, uint64_t addr, void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	size_t done = 0;
+	while (done < len) {
+		uint64_t a = (addr + done) & cf_addrmask(&c->order);
+		const struct cf_segment *s = cf_core_segment(c, a);
+		if (!s)
+			break;
+		uint64_t rel = a - s->vaddr;
+		uint64_t want = len - done;
+		if (want > s->memsz - rel)
+			want = s->memsz - rel;
+		if (rel < s->filesz) {
+			uint64_t n = s->filesz - rel < want ? s->filesz - rel : want;
+			memcpy(out + done, c->image + s->offset + rel, n);
+			done += n;
+		} else if (s->filesz < s->filesz_hdr) {
+			break;  /* the file was cut short here: not zeros, unknown */
+		} else {
+			memset(out + done, 0, want);
+			done += want;
+		}
+	}
+	return done;
+}
+
+bool cf_core_read_word(const struct cf_core *c, uint64_t addr, uint64_t *out)
+{
+	unsigned char b[8];
+	unsigned n = cf_wordsize(&c->order);
+	if (!cf_core_read_all(c, addr, b, n))
+		return false;
+	*out = cf_word(&c->order, b);
+	return true;
+}
+
+char *cf_core_read_string(const struct cf_core *c, uint64_t addr, size_t max)
+{
+	char *s = cf_xmalloc(max + 1);
+	size_t got = 0;
+	/* Read in small steps so a name near the end of a segment still reads. */
+	while (got < max) {
+		size_t step = max - got < 64 ? max - got : 64;
+		size_t n = cf_core_read(c, addr + got, s + got, step);
+		void *nul = memchr(s + got, 0, n);
+		if (nul)
+			return s;
+		got += n;
+		if (n < step)
+			break;
+	}
+	free(s);
+	return NULL;
+}

@@ -1,0 +1,63 @@
+/* The core file itself: its ELF header, program headers and the process
+ * memory its PT_LOAD segments hold. Everything here is bounds-checked
+ * against the real file size, because cores get cut short. */
+#ifndef COREFIX_CORE_H
+#define COREFIX_CORE_H
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "diag.h"
+
+struct cf_segment {
+	uint64_t vaddr, memsz;  /* in the process */
+	uint64_t offset, filesz; /* in the core; filesz already clipped to the file */
+	uint64_t filesz_hdr;    /* as the header says */
+	uint32_t flags;
+};
+
+struct cf_span {
+	uint64_t offset, size;  /* a PT_NOTE, clipped to the file */
+	bool cut;               /* the header promised more than the file holds */
+};
+
+struct cf_core {
+	const char *path;
+	unsigned char *image;   /* private copy-on-write map: never written back */
+	size_t size;
+	bool mapped;
+	Elf *elf;
+	struct cf_order order;
+	uint16_t machine;
+	struct cf_segment *seg;
+	size_t nseg;
+	struct cf_span *note;
+	size_t nnote;
+	bool truncated;         /* some segment or note lies past the end of file */
+};
+
+/* Opens PATH; on failure returns -1 with a one-line reason in d->error. */
+int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d);
+/* The same over a caller's buffer (fuzzing, tests); the buffer must stay
+ * alive and writable (libelf may convert in place). */
+int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, size_t size,
+		     struct cf_diag *d);
+void cf_core_close(struct cf_core *c);
+
+/* Copies process memory at ADDR; returns how many leading bytes were
+ * available (zero-filled where p_filesz < p_memsz), stopping at the first
+ * byte the core does not hold. */
+size_t cf_core_read(const struct cf_core *c, uint64_t addr, void *buf, size_t len);
+static inline bool cf_core_read_all(const struct cf_core *c, uint64_t addr, void *buf, size_t len)
+{
+	return cf_core_read(c, addr, buf, len) == len;
+}
+bool cf_core_read_word(const struct cf_core *c, uint64_t addr, uint64_t *out);
+/* A NUL-terminated string of at most MAX bytes; NULL if unreadable or unterminated. */
+char *cf_core_read_string(const struct cf_core *c, uint64_t addr, size_t max);
+/* The segment holding ADDR, or NULL. */
+const struct cf_segment *cf_core_segment(const struct cf_core *c, uint64_t addr);
+
+#endif

@@ -1,0 +1,28 @@
+/* Outputs: each reads the finished model and writes one format. */
+#ifndef COREFIX_EMIT_H
+#define COREFIX_EMIT_H
+#include <stdio.h>
+
+#include "model.h"
+
+struct cf_emit_opts {
+	const char *cache_dir;  /* where safe aliases go (NULL: per-user cache) */
+	bool force;
+};
+
+int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo);
+int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force);
+int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force);
+int cf_emit_explain(FILE *out, const struct cf_model *m);
+
+/* Shared vocabulary of the emitters. */
+const char *cf_role_name(enum cf_role r);
+/* "NT_FILE+link_map" style names of a CF_SRC_* set, into BUF. */
+const char *cf_sources_text(unsigned src, char *buf, size_t len);
+const char *cf_machine_name(unsigned machine);
+/* A 64-bit gdb -o value; 32-bit cores get a signed one (gdb 13 wants it so). */
+void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len);
+const char *cf_module_status(const struct cf_module *mod, bool force);
+void cf_json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,98 @@
+#include <elf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "emit.h"
+
+const char *cf_role_name(enum cf_role r)
+{
+	switch (r) {
+	case CF_ROLE_MAIN: return "main";
+	case CF_ROLE_EXEC: return "loader";
+	case CF_ROLE_VDSO: return "vdso";
+	default: return "dso";
+	}
+}
+
+const char *cf_sources_text(unsigned src, char *buf, size_t len)
+{
+	static const char *const names[] = {"NT_FILE", "link_map", "KM", "memory", "auxv"};
+	size_t o = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+		if (src & (1u << i))
+			o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? "+" : "", names[i]);
+	return buf;
+}
+
+const char *cf_machine_name(unsigned machine)
+{
+	switch (machine) {
+	case EM_X86_64: return "x86-64";
+	case EM_386: return "i386";
+	case EM_AARCH64: return "aarch64";
+	case EM_ARM: return "arm";
+	case EM_RISCV: return "riscv";
+	case EM_PPC64: return "ppc64";
+	case EM_S390: return "s390";
+	default: return "unknown";
+	}
+}
+
+void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len)
+{
+	if (!m->core.order.is64 && (bias & 0x80000000u))
+		snprintf(buf, len, "-%#llx", (unsigned long long)((0x100000000ull - bias) & 0xffffffffu));
+	else
+		snprintf(buf, len, "%#llx", (unsigned long long)bias);
+}
+
+const char *cf_module_status(const struct cf_module *mod, bool force)
+{
+	if (mod->role == CF_ROLE_VDSO)
+		return mod->has_bias ? "ok" : "no-bias";
+	if (!mod->path)
+		return "missing";
+	if (mod->bid_mismatch && !force)
+		return "build-id-mismatch";
+	if (!mod->has_bias)
+		return mod->ncand > 1 ? "bias-ambiguous" : mod->bias_conflict ? "bias-conflict" : "no-bias";
+	return "ok";
+}
+
+/* JSON wants UTF-8; a path may hold any bytes. Valid sequences pass,
+ * anything else becomes U+FFFD-free \u00XX of the byte (lossy, but valid). */
+void cf_json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', out);
+	while (*p) {
+		unsigned c = *p;
+		if (c == '"' || c == '\\') {
+			fprintf(out, "\\%c", c);
+			p++;
+		} else if (c == '\n') {
+			fputs("\\n", out);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			p++;
+		} else if (c < 0x80) {
+			fputc((int)c, out);
+			p++;
+		} else {
+			int n = c >= 0xf0 ? (c < 0xf5 ? 4 : 0) : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+			bool ok = n > 0;
+			for (int i = 1; ok && i < n; i++)
+				ok = (p[i] & 0xc0) == 0x80;
+			if (ok) {
+				fwrite(p, 1, (size_t)n, out);
+				p += n;
+			} else {
+				fprintf(out, "\\u%04x", c);
+				p++;
+			}
+		}
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,147 @@
+/* `corefix modules`: the module table, for people and (--json) machines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "quote.h"
+
+static void hexid(const unsigned char *b, size_t n, char *out)
+{
+	if (n)
+		cf_hex(b, n, out);
+	else
+		strcpy(out, "-");
+}
+
+int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
+{
+	char *core = cf_comment_text(m->core.path);
+	fprintf(out, "core %s: %s, %d-bit, %zu thread%s, %zu module%s%s%s\n", core, cf_machine_name(m->core.machine),
+		m->core.order.is64 ? 64 : 32, m->notes.nthread, m->notes.nthread == 1 ? "" : "s", m->nmod,
+		m->nmod == 1 ? "" : "s", m->loader_as_command ? ", loader run as a command" : "",
+		m->km ? ", KM layout" : "");
+	free(core);
+	if (m->r_debug_how)
+		fprintf(out, "r_debug at %#llx (found through %s), %zu link_map entr%s%s\n",
+			(unsigned long long)m->r_debug, m->r_debug_how, m->lm_entries, m->lm_entries == 1 ? "y" : "ies",
+			m->lm_broken ? ", walk incomplete" : "");
+	else
+		fprintf(out, "r_debug not found: modules come from NT_FILE%s only\n", m->km ? " and KM notes" : "");
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		char bias[32] = "?", src[64], bsrc[64], a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
+		if (mod->has_bias)
+			snprintf(bias, sizeof bias, "%#llx", (unsigned long long)mod->bias);
+		hexid(mod->bid_core, mod->bid_core_len, a);
+		hexid(mod->bid_file, mod->bid_file_len, b);
+		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");
+		fprintf(out, "\n%-6s %s\n", cf_role_name(mod->role), name);
+		free(name);
+		if (mod->path && strcmp(mod->path, mod->name) != 0) {
+			char *p = cf_comment_text(mod->path);
+			fprintf(out, "       file     %s (%s)\n", p, mod->path_how);
+			free(p);
+		}
+		fprintf(out, "       bias     %s (%s)   range %#llx-%#llx\n", bias,
+			mod->has_bias ? cf_sources_text(mod->bias_src, bsrc, sizeof bsrc) : "unknown",
+			(unsigned long long)mod->lo, (unsigned long long)mod->hi);
+		fprintf(out, "       build-id core %s  file %s%s\n", a, b, mod->bid_mismatch ? "  MISMATCH" : "");
+		fprintf(out, "       status   %s; known from %s\n", cf_module_status(mod, force),
+			cf_sources_text(mod->sources, src, sizeof src));
+	}
+	return 0;
+}
+
+static void json_hex(FILE *out, const unsigned char *b, size_t n)
+{
+	char h[2 * CF_BUILDID_MAX + 1];
+	if (!n) {
+		fputs("null", out);
+		return;
+	}
+	cf_hex(b, n, h);
+	fprintf(out, "\"%s\"", h);
+}
+
+static void json_sources(FILE *out, unsigned src)
+{
+	static const char *const names[] = {"NT_FILE", "link_map", "KM", "memory", "auxv"};
+	fputc('[', out);
+	bool first = true;
+	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+		if (src & (1u << i)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ", ", names[i]);
+			first = false;
+		}
+	fputc(']', out);
+}
+
+static void json_addr(FILE *out, bool have, uint64_t v)
+{
+	if (have)
+		fprintf(out, "\"%#llx\"", (unsigned long long)v);
+	else
+		fputs("null", out);
+}
+
+int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
+{
+	fprintf(out, "{\n  \"schema\": \"corefix/modules/1\",\n  \"core\": ");
+	cf_json_string(out, m->core.path);
+	fprintf(out, ",\n  \"machine\": \"%s\",\n  \"class\": %d,\n  \"byte_order\": \"%s\",\n",
+		cf_machine_name(m->core.machine), m->core.order.is64 ? 64 : 32, m->core.order.big ? "big" : "little");
+	fprintf(out, "  \"page_size\": %llu,\n  \"threads\": %zu,\n  \"loader_as_command\": %s,\n  \"km\": %s,\n",
+		(unsigned long long)m->pagesz, m->notes.nthread, m->loader_as_command ? "true" : "false",
+		m->km ? "true" : "false");
+	fprintf(out, "  \"complete\": %s,\n  \"r_debug\": ", m->diag.partial ? "false" : "true");
+	if (m->r_debug_how) {
+		fprintf(out, "{\"address\": \"%#llx\", \"found_by\": ", (unsigned long long)m->r_debug);
+		cf_json_string(out, m->r_debug_how);
+		fprintf(out, ", \"version\": %d, \"entries\": %zu, \"complete\": %s}", m->r_version, m->lm_entries,
+			m->lm_broken ? "false" : "true");
+	} else {
+		fputs("null", out);
+	}
+	fputs(",\n  \"modules\": [", out);
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
+		cf_json_string(out, mod->name);
+		fputs(", \"path\": ", out);
+		if (mod->path)
+			cf_json_string(out, mod->path);
+		else
+			fputs("null", out);
+		fputs(", \"path_found_by\": ", out);
+		if (mod->path_how)
+			cf_json_string(out, mod->path_how);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"role\": \"%s\", \"status\": \"%s\", \"loadable\": %s, \"bias\": ", cf_role_name(mod->role),
+			cf_module_status(mod, force), cf_module_loadable(mod, force) ? "true" : "false");
+		json_addr(out, mod->has_bias, mod->bias);
+		fputs(", \"bias_sources\": ", out);
+		json_sources(out, mod->has_bias ? mod->bias_src : 0);
+		fputs(", \"start\": ", out);
+		json_addr(out, mod->hi > mod->lo, mod->lo);
+		fputs(", \"end\": ", out);
+		json_addr(out, mod->hi > mod->lo, mod->hi);
+		fputs(", \"build_id_core\": ", out);
+		json_hex(out, mod->bid_core, mod->bid_core_len);
+		fputs(", \"build_id_file\": ", out);
+		json_hex(out, mod->bid_file, mod->bid_file_len);
+		fprintf(out, ", \"deleted\": %s, \"mappings\": %zu, \"in_link_map\": %s, \"l_addr\": ",
+			mod->deleted ? "true" : "false", mod->nmaps, mod->in_linkmap ? "true" : "false");
+		json_addr(out, mod->in_linkmap, mod->l_addr);
+		fputs(", \"sources\": ", out);
+		json_sources(out, mod->sources);
+		fputc('}', out);
+	}
+	fputs("\n  ],\n  \"warnings\": [", out);
+	for (size_t i = 0; i < m->diag.nwarn; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		cf_json_string(out, m->diag.warn[i]);
+	}
+	fputs(m->diag.nwarn ? "\n  ]\n}\n" : "]\n}\n", out);
+	return 0;
+}

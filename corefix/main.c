@@ -1,0 +1,203 @@
+/* corefix: command-line dispatch. Reads one core into the model, then
+ * hands it to one emitter; exit status 0 = complete, 1 = usable but
+ * incomplete, 2 = unusable input or bad usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "model.h"
+
+#ifndef COREFIX_VERSION
+#define COREFIX_VERSION "0.1"
+#endif
+
+enum { EXIT_COMPLETE = 0, EXIT_PARTIAL = 1, EXIT_BAD = 2 };
+
+static const char usage_text[] =
+	"Usage: corefix [gdb] [OPTION]... CORE [EXE]\n"
+	"       corefix modules [--json] [OPTION]... CORE [EXE]\n"
+	"       corefix explain [OPTION]... CORE [EXE]\n"
+	"\n"
+	"Make a core from a program started by a dynamic loader run as a command\n"
+	"(ld.so ./prog, ld-musl ./prog.so, Kontain KM) debuggable: find every module\n"
+	"the process mapped, its exact load bias and its file, and say so.\n"
+	"\n"
+	"Commands:\n"
+	"  gdb (default)   print a gdb script that loads the core and every module at\n"
+	"                  its bias:  corefix core > cmds.gdb; gdb -batch -x cmds.gdb -ex bt\n"
+	"  modules         print the module table: path recorded and used, build-ids,\n"
+	"                  bias, address range, and where each fact came from\n"
+	"  explain         say in words why a debugger alone gets this core wrong\n"
+	"\n"
+	"EXE is the real program, when the core's record of it is not enough.\n"
+	"\n"
+	"Options:\n"
+	"  --json                 machine-readable output (modules; schema corefix/modules/1)\n"
+	"  --sysroot DIR          look for absolute paths under DIR first\n"
+	"  --path-map OLD=NEW     replace the prefix OLD of recorded paths by NEW (repeatable)\n"
+	"  --search DIR           look for modules by file name in DIR (repeatable)\n"
+	"  --force                load modules whose build-id differs from the core's\n"
+	"  --cache-dir DIR        where aliases for unsafe paths go\n"
+	"                         (default $XDG_CACHE_HOME/corefix/alias or ~/.cache/corefix/alias)\n"
+	"  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
+	"  -q, --quiet            do not print warnings on standard error\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and exit\n"
+	"\n"
+	"Exit status:\n"
+	"  0  every module was found and placed\n"
+	"  1  output written, but incomplete: a module is missing, its build-id differs,\n"
+	"     its bias is unknown, or the core is truncated (warnings on stderr)\n"
+	"  2  the core cannot be used (not ELF, not a core, unreadable) or bad usage\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("corefix: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'corefix --help' for more information.\n", stderr);
+	return EXIT_BAD;
+}
+
+struct args {
+	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN } cmd;
+	bool json, quiet;
+	const char *core, *output, *cache_dir;
+	struct cf_options opt;
+};
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},      {"sysroot", required_argument, NULL, 'S'},
+		{"path-map", required_argument, NULL, 'M'}, {"search", required_argument, NULL, 'D'},
+		{"force", no_argument, NULL, 'f'},     {"cache-dir", required_argument, NULL, 'C'},
+		{"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int first = 1;
+	if (argc > 1) {
+		if (!strcmp(argv[1], "gdb"))
+			a->cmd = CMD_GDB, first = 2;
+		else if (!strcmp(argv[1], "modules"))
+			a->cmd = CMD_MODULES, first = 2;
+		else if (!strcmp(argv[1], "explain"))
+			a->cmd = CMD_EXPLAIN, first = 2;
+	}
+	optind = first;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': a->json = true; break;
+		case 'S': a->opt.sysroot = optarg; break;
+		case 'M': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg)
+				return usage_error("--path-map wants OLD=NEW, not '%s'", optarg);
+			a->opt.map = cf_xrealloc(a->opt.map, a->opt.nmap + 1, sizeof *a->opt.map);
+			*eq = 0;
+			a->opt.map[a->opt.nmap++] = (struct cf_pathmap){optarg, eq + 1};
+			break;
+		}
+		case 'D':
+			a->opt.search = cf_xrealloc(a->opt.search, a->opt.nsearch + 1, sizeof *a->opt.search);
+			a->opt.search[a->opt.nsearch++] = optarg;
+			break;
+		case 'f': a->opt.force = true; break;
+		case 'C': a->cache_dir = optarg; break;
+		case 'o': a->output = optarg; break;
+		case 'q': a->quiet = true; break;
+		case 'h': fputs(usage_text, stdout); exit(EXIT_COMPLETE);
+		case 'V': printf("corefix %s\n", COREFIX_VERSION); exit(EXIT_COMPLETE);
+		default: return usage_error("%s", "bad option");
+		}
+	}
+	int left = argc - optind;
+	if (left < 1)
+		return usage_error("%s", "missing CORE operand");
+	if (left > 2)
+		return usage_error("extra operand '%s'", argv[optind + 2]);
+	a->core = argv[optind];
+	a->opt.exe = left == 2 ? argv[optind + 1] : NULL;
+	if (a->json && a->cmd != CMD_MODULES)
+		return usage_error("%s", "--json goes with 'modules'");
+	return 0;
+}
+
+/* Output goes to a temporary file beside FILE and is renamed into place,
+ * so a reader never sees half a script. */
+static FILE *open_output(const char *path, char **tmp)
+{
+	*tmp = NULL;
+	if (!path || !strcmp(path, "-"))
+		return stdout;
+	*tmp = cf_xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(*tmp);
+	if (fd < 0) {
+		fprintf(stderr, "corefix: %s: %s\n", path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return fdopen(fd, "w");
+}
+
+static int close_output(FILE *f, const char *path, char *tmp)
+{
+	int bad = ferror(f);
+	if (f == stdout)
+		return fflush(f) != 0 || bad ? -1 : 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		fprintf(stderr, "corefix: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	int r = parse(argc, argv, &a);
+	if (r)
+		return r;
+	struct cf_model m;
+	if (cf_model_build(&m, a.core, &a.opt) != 0) {
+		fprintf(stderr, "corefix: %s\n", m.diag.error);
+		cf_model_free(&m);
+		free(a.opt.map);
+		free(a.opt.search);
+		return EXIT_BAD;
+	}
+	if (!a.quiet)
+		for (size_t i = 0; i < m.diag.nwarn; i++)
+			fprintf(stderr, "corefix: warning: %s\n", m.diag.warn[i]);
+	char *tmp;
+	FILE *out = open_output(a.output, &tmp);
+	int status = m.diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
+	if (!out) {
+		status = EXIT_BAD;
+	} else {
+		struct cf_emit_opts eo = {.cache_dir = a.cache_dir, .force = a.opt.force};
+		switch (a.cmd) {
+		case CMD_GDB: cf_emit_gdb(out, &m, &eo); break;
+		case CMD_MODULES:
+			a.json ? cf_emit_modules_json(out, &m, a.opt.force) : cf_emit_modules_text(out, &m, a.opt.force);
+			break;
+		case CMD_EXPLAIN: cf_emit_explain(out, &m); break;
+		}
+		if (close_output(out, a.output, tmp) != 0)
+			status = EXIT_BAD;
+	}
+	cf_model_free(&m);
+	free(a.opt.map);
+	free(a.opt.search);
+	return status;
+}

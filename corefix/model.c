@@ -1,0 +1,310 @@
+/* Building the process model: the stages in the order each one needs the
+ * previous (NT_FILE → objects and biases → KM → vDSO → memory scan →
+ * link_map → roles and checks). */
+#include "model.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cf_module *cf_model_add(struct cf_model *m, const char *name)
+{
+	m->mod = cf_xrealloc(m->mod, m->nmod + 1, sizeof *m->mod);
+	struct cf_module *mod = &m->mod[m->nmod++];
+	memset(mod, 0, sizeof *mod);
+	mod->name = cf_xstrdup(name);
+	return mod;
+}
+
+struct cf_module *cf_model_find_addr(struct cf_model *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].hi > m->mod[i].lo && addr - m->mod[i].lo < m->mod[i].hi - m->mod[i].lo)
+			return &m->mod[i];
+	return NULL;
+}
+
+const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role role)
+{
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].role == role)
+			return &m->mod[i];
+	return NULL;
+}
+
+bool cf_module_loadable(const struct cf_module *mod, bool force)
+{
+	return mod->has_bias && mod->path && (!mod->bid_mismatch || force);
+}
+
+bool cf_model_image_at(const struct cf_model *m, uint64_t addr, uint64_t maxlen, struct cf_elfinfo *info)
+{
+	size_t len = maxlen < 65536 ? (size_t)maxlen : 65536;
+	unsigned char *buf = cf_xmalloc(len);
+	size_t n = cf_core_read(&m->core, addr, buf, len);
+	bool ok = n >= 64 && cf_elf_read_image(buf, n, info) == 0;
+	free(buf);
+	return ok;
+}
+
+void cf_module_range_from_info(struct cf_model *m, struct cf_module *mod)
+{
+	uint64_t lo = UINT64_MAX, hi = 0, mask = cf_addrmask(&m->core.order);
+	for (size_t i = 0; i < mod->info.nphdr; i++) {
+		const GElf_Phdr *ph = &mod->info.phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t a = ph->p_vaddr & ~(m->pagesz - 1), b = ph->p_vaddr + ph->p_memsz;
+		lo = a < lo ? a : lo;
+		hi = b > hi ? b : hi;
+	}
+	if (hi > lo) {
+		mod->lo = (lo + mod->bias) & mask;
+		mod->hi = mod->lo + (hi - lo);
+	}
+}
+
+static void adopt_info(struct cf_module *mod, struct cf_elfinfo *info)
+{
+	cf_elfinfo_free(&mod->info);
+	mod->info = *info;
+	mod->elf_known = true;
+	memset(info, 0, sizeof *info);
+}
+
+/* Program headers for one NT_FILE module: from the file when it is the
+ * same build, else from the copy of its first page in the core. */
+static void load_object(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt)
+{
+	struct cf_elfinfo mem = {0}, file;
+	for (size_t i = 0; i < m->notes.nmap && !mod->header_in_core; i++) {
+		const struct cf_mapping *e = &m->notes.map[i];
+		if (e->offset == 0 && strcmp(e->name, mod->name) == 0 &&
+		    cf_model_image_at(m, e->start, e->end - e->start, &mem)) {
+			mod->header_in_core = true;
+			memcpy(mod->bid_core, mem.buildid, mem.buildid_len);
+			mod->bid_core_len = mem.buildid_len;
+		}
+	}
+	bool have_file = cf_resolve(m, mod, opt, &file);
+	if (have_file && !mod->bid_mismatch) {
+		adopt_info(mod, &file);
+	} else if (mod->header_in_core) {
+		adopt_info(mod, &mem);
+	} else if (have_file) {
+		adopt_info(mod, &file);
+	}
+	cf_elfinfo_free(&file);
+	cf_elfinfo_free(&mem);
+	if (mod->header_in_core)
+		mod->not_elf = false;
+	if (mod->elf_known)
+		cf_module_bias_from_maps(m, mod, &mod->info);
+}
+
+static void add_vdso(struct cf_model *m)
+{
+	uint64_t at = m->notes.auxv.sysinfo_ehdr;
+	struct cf_elfinfo info;
+	if (!at || cf_model_find_addr(m, at) || !cf_model_image_at(m, at, 65536, &info))
+		return;
+	struct cf_module *mod = cf_model_add(m, "[vdso]");
+	mod->role = CF_ROLE_VDSO;
+	mod->sources = CF_SRC_AUXV | CF_SRC_MEMORY;
+	mod->header_in_core = true;
+	memcpy(mod->bid_core, info.buildid, info.buildid_len);
+	mod->bid_core_len = info.buildid_len;
+	uint64_t base;
+	if (cf_elf_link_base(&info, m->pagesz, &base)) {
+		/* An old-style vDSO is linked high: the bias wraps, on purpose. */
+		mod->bias = (at - base) & cf_addrmask(&m->core.order);
+		mod->has_bias = true;
+		mod->bias_src = CF_SRC_AUXV;
+	}
+	adopt_info(mod, &info);
+	cf_module_range_from_info(m, mod);
+}
+
+/* Where NT_FILE is missing or cut short: any core segment that starts with
+ * an ELF header of a loadable object is a module, named later by link_map. */
+void cf_modules_from_memory(struct cf_model *m)
+{
+	for (size_t i = 0; i < m->core.nseg; i++) {
+		const struct cf_segment *s = &m->core.seg[i];
+		struct cf_elfinfo info;
+		uint64_t base;
+		if ((s->vaddr & (m->pagesz - 1)) || s->filesz < 64 || cf_model_find_addr(m, s->vaddr) ||
+		    !cf_model_image_at(m, s->vaddr, s->memsz, &info))
+			continue;
+		if ((info.type != ET_DYN && info.type != ET_EXEC) || !cf_elf_link_base(&info, m->pagesz, &base)) {
+			cf_elfinfo_free(&info);
+			continue;
+		}
+		struct cf_module *mod = cf_model_add(m, "");
+		mod->sources = CF_SRC_MEMORY;
+		mod->header_in_core = true;
+		memcpy(mod->bid_core, info.buildid, info.buildid_len);
+		mod->bid_core_len = info.buildid_len;
+		mod->bias = (s->vaddr - base) & cf_addrmask(&m->core.order);
+		mod->has_bias = true;
+		mod->bias_src = CF_SRC_MEMORY;
+		adopt_info(mod, &info);
+		cf_module_range_from_info(m, mod);
+	}
+}
+
+static void assign_exec(struct cf_model *m)
+{
+	if (!m->notes.auxv.present || !m->notes.auxv.phdr)
+		return;
+	struct cf_module *exec = cf_model_find_addr(m, m->notes.auxv.phdr);
+	struct cf_module *main_mod = NULL;
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].role == CF_ROLE_MAIN)
+			main_mod = &m->mod[i];
+	if (!exec)
+		return;
+	if (!main_mod) {
+		/* No link_map to say otherwise: what the kernel ran is the program. */
+		exec->role = CF_ROLE_MAIN;
+	} else if (exec != main_mod) {
+		exec->role = CF_ROLE_EXEC;
+		m->loader_as_command = true;
+	}
+}
+
+/* The real program named on corefix's command line wins over a file found
+ * by name, but only when it is the same build as the core's. */
+static void apply_exe(struct cf_model *m, const struct cf_options *opt)
+{
+	struct cf_module *main_mod = NULL;
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].role == CF_ROLE_MAIN)
+			main_mod = &m->mod[i];
+	if (!opt->exe || !main_mod)
+		return;
+	struct cf_elfinfo info;
+	char err[128];
+	if (cf_elf_read_file(opt->exe, &info, err, sizeof err) != 0) {
+		cf_warn(&m->diag, "%s: %s", opt->exe, err);
+		return;
+	}
+	bool match = !main_mod->bid_core_len || (info.buildid_len == main_mod->bid_core_len &&
+						 !memcmp(info.buildid, main_mod->bid_core, info.buildid_len));
+	if (!match)
+		cf_warn(&m->diag, "%s: build-id differs from the program in %s", opt->exe, m->core.path);
+	if (main_mod->path && !main_mod->bid_mismatch && !match) {
+		cf_elfinfo_free(&info);
+		return;
+	}
+	struct cf_options one = {.exe = opt->exe};
+	char *saved = main_mod->name;
+	const char *slash = strrchr(opt->exe, '/');
+	main_mod->name = cf_xstrdup(slash ? slash + 1 : opt->exe);
+	struct cf_elfinfo file;
+	if (cf_resolve(m, main_mod, &one, &file)) {
+		if (!main_mod->elf_known || main_mod->nmaps == 0)
+			adopt_info(main_mod, &file);
+		else if (!main_mod->has_bias)
+			cf_module_bias_from_maps(m, main_mod, &file);
+	}
+	cf_elfinfo_free(&file);
+	free(main_mod->name);
+	main_mod->name = saved;
+	cf_elfinfo_free(&info);
+}
+
+static void final_checks(struct cf_model *m, const struct cf_options *opt)
+{
+	for (size_t i = 0; i < m->nmod; i++) {
+		struct cf_module *mod = &m->mod[i];
+		if (mod->not_elf || mod->role == CF_ROLE_VDSO)
+			continue;
+		const char *name = mod->name[0] ? mod->name : "(unnamed module)";
+		if (!mod->path) {
+			cf_warn(&m->diag, "%s: %s: file not found; its frames will show as ?? (try --sysroot, "
+					  "--search or --path-map)", m->core.path, name);
+			m->diag.partial = 1;
+		} else if (mod->bid_mismatch) {
+			char a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
+			cf_hex(mod->bid_core, mod->bid_core_len, a);
+			cf_hex(mod->bid_file, mod->bid_file_len, b);
+			cf_warn(&m->diag, "%s: %s: build-id mismatch: core has %s, file has %s%s", m->core.path,
+				mod->path, a, b[0] ? b : "none", opt->force ? " (loading anyway: --force)" : " (not loaded; --force loads it)");
+			if (!opt->force)
+				m->diag.partial = 1;
+		}
+		if (!mod->has_bias && mod->elf_known) {
+			if (mod->ncand > 1)
+				cf_warn(&m->diag, "%s: %s: load bias ambiguous (%#llx or %#llx) and no link_map entry decides",
+					m->core.path, name, (unsigned long long)mod->cand[0],
+					(unsigned long long)mod->cand[1]);
+			else if (!mod->bias_conflict)
+				cf_warn(&m->diag, "%s: %s: load bias unknown", m->core.path, name);
+			m->diag.partial = 1;
+		}
+	}
+}
+
+int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt)
+{
+	memset(m, 0, sizeof *m);
+	if (cf_core_open(&m->core, core, &m->diag) != 0)
+		return -1;
+	if (cf_notes_read(&m->core, &m->notes, &m->diag) != 0)
+		m->diag.partial = 1;
+	if (m->core.truncated) {
+		cf_warn(&m->diag, "%s: truncated: the core is shorter than its headers say", core);
+		m->diag.partial = 1;
+	}
+	m->pagesz = m->notes.auxv.pagesz;
+	if (!m->pagesz || (m->pagesz & (m->pagesz - 1)) || m->pagesz > (1u << 20))
+		m->pagesz = m->core.machine == EM_AARCH64 && m->notes.file_unit > 4096 ? m->notes.file_unit : 4096;
+	m->km = m->notes.km_guest.present || m->notes.km_dynlinker.present || m->notes.km_short_names ||
+		m->notes.nkmsp > 0;
+
+	cf_modules_from_ntfile(m);
+	for (size_t i = 0; i < m->nmod; i++)
+		load_object(m, &m->mod[i], opt);
+	cf_modules_from_km(m);
+	add_vdso(m);
+	if (!m->notes.has_file || m->notes.file_cut)
+		cf_modules_from_memory(m);
+	cf_linkmap_read(m, opt);
+	assign_exec(m);
+	apply_exe(m, opt);
+
+	/* Non-ELF mappings (locale archives, fonts, data files) are no modules. */
+	size_t keep = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		if (m->mod[i].not_elf && !m->mod[i].in_linkmap) {
+			free(m->mod[i].name);
+			free(m->mod[i].path);
+			cf_elfinfo_free(&m->mod[i].info);
+			continue;
+		}
+		m->mod[keep++] = m->mod[i];
+	}
+	m->nmod = keep;
+	if (m->nmod == 0 && m->core.nseg == 0)
+		return cf_fail(&m->diag, "%s: core holds neither notes nor memory", core);
+	if (!m->notes.has_file && m->notes.nthread) {
+		cf_warn(&m->diag, "%s: no NT_FILE note; modules rebuilt from link_map and ELF headers in memory", core);
+	}
+	final_checks(m, opt);
+	return 0;
+}
+
+void cf_model_free(struct cf_model *m)
+{
+	for (size_t i = 0; i < m->nmod; i++) {
+		free(m->mod[i].name);
+		free(m->mod[i].path);
+		cf_elfinfo_free(&m->mod[i].info);
+	}
+	free(m->mod);
+	cf_notes_free(&m->notes);
+	cf_core_close(&m->core);
+	cf_diag_free(&m->diag);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,116 @@
+/* The process model: everything corefix learned from one core, built once
+ * and then only read by the output commands. */
+#ifndef COREFIX_MODEL_H
+#define COREFIX_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "diag.h"
+#include "elfimage.h"
+#include "notes.h"
+
+/* Where a fact came from (bit set). */
+enum {
+	CF_SRC_NTFILE = 1u << 0,  /* kernel's NT_FILE + the object's program headers */
+	CF_SRC_LINKMAP = 1u << 1, /* r_debug/link_map in core memory */
+	CF_SRC_KM = 1u << 2,      /* KMSP NT_KM_GUEST / NT_KM_DYNLINKER */
+	CF_SRC_MEMORY = 1u << 3,  /* an ELF header found in core memory */
+	CF_SRC_AUXV = 1u << 4,    /* AT_SYSINFO_EHDR (the vDSO) */
+};
+
+enum cf_role {
+	CF_ROLE_DSO,
+	CF_ROLE_MAIN,   /* the real program: link_map's head */
+	CF_ROLE_EXEC,   /* what the kernel ran (AT_PHDR) when it is not the main program: the loader */
+	CF_ROLE_VDSO,
+};
+
+struct cf_module {
+	char *name;             /* as recorded (NT_FILE, l_name, KM note); never NULL */
+	char *path;             /* the file used, absolute; NULL when not found */
+	const char *path_how;   /* how PATH was found */
+	bool deleted;           /* NT_FILE said " (deleted)" */
+	enum cf_role role;
+	unsigned sources;       /* CF_SRC_* that know this module */
+	uint64_t lo, hi;        /* mapped address range */
+	size_t nmaps;           /* NT_FILE entries */
+	bool has_bias;
+	uint64_t bias;
+	unsigned bias_src;      /* CF_SRC_* that agree on BIAS */
+	size_t ncand;           /* > 1: NT_FILE left several candidates */
+	uint64_t cand[4];
+	bool bias_conflict;     /* NT_FILE entries admit no common bias */
+	bool in_linkmap;
+	uint64_t l_addr, l_ld;
+	bool elf_known;         /* INFO holds program headers (file, memory or KM note) */
+	struct cf_elfinfo info;
+	bool not_elf;           /* known not to be an ELF object */
+	bool header_in_core;    /* the first page is in core memory */
+	unsigned char bid_core[CF_BUILDID_MAX], bid_file[CF_BUILDID_MAX];
+	size_t bid_core_len, bid_file_len;
+	bool bid_mismatch;
+};
+
+struct cf_pathmap {
+	const char *from, *to;
+};
+
+struct cf_options {
+	const char *exe;        /* the real program, if the user names it */
+	const char *sysroot;
+	struct cf_pathmap *map;
+	size_t nmap;
+	const char **search;
+	size_t nsearch;
+	bool force;             /* load modules whose build-id does not match */
+};
+
+struct cf_model {
+	struct cf_core core;
+	struct cf_notes notes;
+	struct cf_diag diag;
+	uint64_t pagesz;
+	struct cf_module *mod;
+	size_t nmod;
+	/* link_map */
+	uint64_t r_debug;
+	const char *r_debug_how;    /* NULL: not found */
+	int r_version;
+	size_t lm_entries;
+	bool lm_broken;             /* walk stopped on bad memory, a cycle or the limit */
+	bool no_dt_debug;           /* found only through a loader symbol */
+	bool loader_as_command;
+	bool km;
+};
+
+/* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,
+ * m->diag.partial set when something is missing), -1 when not (reason in
+ * m->diag.error). */
+int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt);
+void cf_model_free(struct cf_model *m);
+
+struct cf_module *cf_model_add(struct cf_model *m, const char *name);
+struct cf_module *cf_model_find_addr(struct cf_model *m, uint64_t addr);
+const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role role);
+/* True when the module can be given to a debugger at a known bias. */
+bool cf_module_loadable(const struct cf_module *mod, bool force);
+
+/* Stages of cf_model_build, one file each. */
+void cf_modules_from_ntfile(struct cf_model *m);
+void cf_modules_from_km(struct cf_model *m);
+void cf_modules_from_memory(struct cf_model *m);
+void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info);
+void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
+/* Sets mod->path; fills INFO from that file and returns true when found. */
+bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
+		struct cf_elfinfo *info);
+/* P made absolute against the current folder (no symlinks resolved). */
+char *cf_path_absolute(const char *p);
+/* Reads the object whose first page is mapped at ADDR (at most MAXLEN bytes). */
+bool cf_model_image_at(const struct cf_model *m, uint64_t addr, uint64_t maxlen, struct cf_elfinfo *info);
+/* Sets lo/hi from INFO's PT_LOADs and the bias. */
+void cf_module_range_from_info(struct cf_model *m, struct cf_module *mod);
+
+#endif

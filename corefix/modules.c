@@ -1,0 +1,107 @@
+/* Modules from NT_FILE, and each module's load bias from its mappings and
+ * its program headers (see DESIGN.md, "Load bias"). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static const char deleted_suffix[] = " (deleted)";
+
+void cf_modules_from_ntfile(struct cf_model *m)
+{
+	for (size_t i = 0; i < m->notes.nmap; i++) {
+		const struct cf_mapping *e = &m->notes.map[i];
+		struct cf_module *mod = NULL;
+		for (size_t j = 0; j < m->nmod && !mod; j++)
+			if (strcmp(m->mod[j].name, e->name) == 0)
+				mod = &m->mod[j];
+		if (!mod) {
+			mod = cf_model_add(m, e->name);
+			mod->lo = e->start;
+			mod->hi = e->end;
+			size_t len = strlen(e->name), sl = sizeof deleted_suffix - 1;
+			mod->deleted = len > sl && strcmp(e->name + len - sl, deleted_suffix) == 0;
+		}
+		mod->sources |= CF_SRC_NTFILE;
+		mod->nmaps++;
+		if (e->start < mod->lo)
+			mod->lo = e->start;
+		if (e->end > mod->hi)
+			mod->hi = e->end;
+	}
+}
+
+/* Every bias that puts mapping E inside some PT_LOAD of INFO. */
+static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
+			 uint64_t *out)
+{
+	uint64_t pg = m->pagesz, mask = cf_addrmask(&m->core.order);
+	size_t n = 0;
+	for (size_t i = 0; i < info->nphdr; i++) {
+		const GElf_Phdr *ph = &info->phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t pdo = ph->p_offset & ~(pg - 1);
+		uint64_t fend = ph->p_filesz > UINT64_MAX - ph->p_offset ? UINT64_MAX : ph->p_offset + ph->p_filesz;
+		if (e->offset < pdo || e->offset >= fend)
+			continue;
+		/* A kernel mapping starts on a page; KM's own entries start at
+		 * p_vaddr + load_adjust exactly. */
+		uint64_t c = (e->start & (pg - 1)) ? e->start - ph->p_vaddr - (e->offset - pdo)
+						   : e->start - (ph->p_vaddr & ~(pg - 1)) - (e->offset - pdo);
+		c &= mask;
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= out[k] == c;
+		if (!dup)
+			out[n++] = c;
+	}
+	return n;
+}
+
+void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info)
+{
+	size_t cap = info->nphdr + 1;
+	uint64_t *set = cf_xcalloc(cap, sizeof *set), *mine = cf_xcalloc(cap, sizeof *mine);
+	size_t nset = 0;
+	bool started = false;
+	for (size_t i = 0; i < m->notes.nmap && !mod->bias_conflict; i++) {
+		const struct cf_mapping *e = &m->notes.map[i];
+		if (strcmp(e->name, mod->name) != 0)
+			continue;
+		size_t n = candidates(m, e, info, mine);
+		if (n == 0)
+			continue;  /* e.g. a PROT_NONE gap: no segment to match, no vote */
+		if (!started) {
+			memcpy(set, mine, n * sizeof *set);
+			nset = n;
+			started = true;
+			continue;
+		}
+		size_t keep = 0;
+		for (size_t a = 0; a < nset; a++)
+			for (size_t b = 0; b < n; b++)
+				if (set[a] == mine[b]) {
+					set[keep++] = set[a];
+					break;
+				}
+		nset = keep;
+		if (nset == 0) {
+			mod->bias_conflict = true;
+			cf_warn(&m->diag, "%s: the mappings of %s admit no common load bias (mapping %#llx..%#llx)",
+				m->core.path, mod->name, (unsigned long long)e->start, (unsigned long long)e->end);
+		}
+	}
+	if (nset == 1) {
+		mod->has_bias = true;
+		mod->bias = set[0];
+		mod->bias_src |= CF_SRC_NTFILE;
+	} else if (nset > 1) {
+		mod->ncand = nset < 4 ? nset : 4;
+		memcpy(mod->cand, set, mod->ncand * sizeof *set);
+	} else if (!started && mod->nmaps) {
+		cf_warn(&m->diag, "%s: no mapping of %s matches its program headers", m->core.path, mod->name);
+	}
+	free(set);
+	free(mine);
+}

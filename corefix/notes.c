@@ -1,0 +1,258 @@
+#include "notes.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* KM writes n_namesz = strlen(owner) (no NUL counted); the kernel counts
+ * the NUL. Accept both, nothing else. */
+static bool owner_is(const unsigned char *name, uint32_t namesz, const char *owner)
+{
+	size_t len = strlen(owner);
+	if (namesz == len + 1)
+		return memcmp(name, owner, len + 1) == 0;
+	return namesz == len && memcmp(name, owner, len) == 0;
+}
+
+static void read_prstatus(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len,
+			  struct cf_diag *d)
+{
+	unsigned w = cf_wordsize(&c->order);
+	size_t pid_off = 16 + 2 * w;
+	if (len < pid_off + 4) {
+		cf_warn(d, "%s: NT_PRSTATUS too short (%zu bytes), thread skipped", c->path, len);
+		return;
+	}
+	n->thread = cf_xrealloc(n->thread, n->nthread + 1, sizeof *n->thread);
+	struct cf_thread *t = &n->thread[n->nthread++];
+	t->tid = cf_u32(&c->order, p + pid_off);
+	t->cursig = cf_u16(&c->order, p + 12);
+	t->prstatus = p;
+	t->prstatus_len = len;
+}
+
+static void read_auxv(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len)
+{
+	unsigned w = cf_wordsize(&c->order);
+	struct cf_auxv *a = &n->auxv;
+	a->present = true;
+	for (size_t off = 0; off + 2 * w <= len; off += 2 * w) {
+		uint64_t type = cf_word(&c->order, p + off), val = cf_word(&c->order, p + off + w);
+		switch (type) {
+		case AT_NULL: return;
+		case AT_PHDR: a->phdr = val; break;
+		case AT_PHENT: a->phent = val; break;
+		case AT_PHNUM: a->phnum = val; break;
+		case AT_BASE: a->base = val; break;
+		case AT_ENTRY: a->entry = val; break;
+		case AT_PAGESZ: a->pagesz = val; break;
+		case AT_SYSINFO_EHDR: a->sysinfo_ehdr = val; break;
+		case AT_EXECFN: a->execfn = val; break;
+		default: break;
+		}
+	}
+}
+
+static void read_file_note(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len,
+			   struct cf_diag *d)
+{
+	unsigned w = cf_wordsize(&c->order);
+	if (n->has_file) {
+		n->nskipped++;
+		return;
+	}
+	if (len < 2 * w) {
+		cf_warn(d, "%s: NT_FILE too short to hold its header", c->path);
+		n->file_cut = true;
+		return;
+	}
+	n->has_file = true;
+	uint64_t count = cf_word(&c->order, p), unit = cf_word(&c->order, p + w);
+	n->file_unit = unit;
+	uint64_t fit = (len - 2 * w) / (3 * w);
+	if (count > fit) {
+		cf_warn(d, "%s: NT_FILE claims %llu mappings but holds at most %llu", c->path,
+			(unsigned long long)count, (unsigned long long)fit);
+		n->file_cut = true;
+		count = fit;
+	}
+	if (unit == 0 || (unit & (unit - 1)) != 0) {
+		cf_warn(d, "%s: NT_FILE page size %llu is not a power of two; mappings ignored", c->path,
+			(unsigned long long)unit);
+		n->file_cut = true;
+		return;
+	}
+	const unsigned char *names = p + 2 * w + count * 3 * w, *end = p + len;
+	n->map = cf_xcalloc(count, sizeof *n->map);
+	for (uint64_t i = 0; i < count; i++) {
+		const unsigned char *nul = names < end ? memchr(names, 0, (size_t)(end - names)) : NULL;
+		if (!nul) {
+			cf_warn(d, "%s: NT_FILE cut short after %llu of %llu names", c->path,
+				(unsigned long long)i, (unsigned long long)count);
+			n->file_cut = true;
+			break;
+		}
+		const unsigned char *t = p + 2 * w + i * 3 * w;
+		struct cf_mapping *m = &n->map[n->nmap++];
+		m->start = cf_word(&c->order, t);
+		m->end = cf_word(&c->order, t + w);
+		uint64_t pg = cf_word(&c->order, t + 2 * w);
+		m->offset = pg > UINT64_MAX / unit ? UINT64_MAX : pg * unit;
+		m->name = (const char *)names;
+		names = nul + 1;
+		if (m->end < m->start) {
+			cf_warn(d, "%s: NT_FILE mapping of %s ends before it starts; ignored", c->path, m->name);
+			n->nmap--;
+		}
+	}
+}
+
+static void read_prpsinfo(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len)
+{
+	/* fname[16] and psargs[80] end the struct on every Linux ABI. */
+	if (len < 96)
+		return;
+	n->has_prpsinfo = true;
+	memcpy(n->fname, p + len - 96, 16);
+	memcpy(n->psargs, p + len - 80, 80);
+	n->fname[16] = n->psargs[80] = 0;
+	/* uid/gid widths differ per ABI, but pid, ppid, pgrp, sid always sit
+	 * just before fname. */
+	n->prpsinfo_pid = cf_u32(&c->order, p + len - 96 - 16);
+}
+
+static void read_siginfo(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len)
+{
+	unsigned w = cf_wordsize(&c->order);
+	size_t addr_off = c->order.is64 ? 16 : 12;
+	if (len < addr_off + w)
+		return;
+	n->has_siginfo = true;
+	n->si_signo = (int)cf_u32(&c->order, p);
+	n->si_code = (int)cf_u32(&c->order, p + 8);
+	n->si_addr = cf_word(&c->order, p + addr_off);
+}
+
+static void read_km_image(const struct cf_core *c, struct cf_km_image *k, const char *what,
+			  const unsigned char *p, size_t len, struct cf_diag *d)
+{
+	const struct cf_order *o = &c->order;
+	enum { EH = 64, PH = 56 };
+	if (len < 8 + EH || memcmp(p + 8, ELFMAG, SELFMAG) != 0) {
+		cf_warn(d, "%s: %s note malformed; ignored", c->path, what);
+		return;
+	}
+	const unsigned char *eh = p + 8;
+	size_t phnum = cf_u16(o, eh + 56);
+	if (phnum > (len - 8 - EH) / PH) {
+		cf_warn(d, "%s: %s note claims %zu program headers it does not hold; ignored", c->path, what,
+			phnum);
+		return;
+	}
+	free(k->filename);
+	free(k->phdr);
+	k->present = true;
+	k->load_adjust = cf_u64(o, p);
+	k->type = cf_u16(o, eh + 16);
+	k->entry = cf_u64(o, eh + 24);
+	k->nphdr = phnum;
+	k->phdr = cf_xcalloc(phnum, sizeof *k->phdr);
+	for (size_t i = 0; i < phnum; i++) {
+		const unsigned char *ph = p + 8 + EH + i * PH;
+		k->phdr[i] = (GElf_Phdr){
+			.p_type = cf_u32(o, ph), .p_flags = cf_u32(o, ph + 4),
+			.p_offset = cf_u64(o, ph + 8), .p_vaddr = cf_u64(o, ph + 16),
+			.p_paddr = cf_u64(o, ph + 24), .p_filesz = cf_u64(o, ph + 32),
+			.p_memsz = cf_u64(o, ph + 40), .p_align = cf_u64(o, ph + 48),
+		};
+	}
+	const char *fn = (const char *)p + 8 + EH + phnum * PH;
+	size_t left = len - 8 - EH - phnum * PH;
+	k->filename = cf_xstrndup(fn, strnlen(fn, left));
+}
+
+static void read_one(const struct cf_core *c, struct cf_notes *n, const GElf_Nhdr *nh,
+		     const unsigned char *name, const unsigned char *desc, struct cf_diag *d)
+{
+	if (owner_is(name, nh->n_namesz, "CORE")) {
+		if (nh->n_namesz == 4)
+			n->km_short_names = true;
+		switch (nh->n_type) {
+		case NT_PRSTATUS: read_prstatus(c, n, desc, nh->n_descsz, d); return;
+		case NT_PRPSINFO: read_prpsinfo(c, n, desc, nh->n_descsz); return;
+		case NT_AUXV: read_auxv(c, n, desc, nh->n_descsz); return;
+		case CF_NT_FILE: read_file_note(c, n, desc, nh->n_descsz, d); return;
+		case CF_NT_SIGINFO: read_siginfo(c, n, desc, nh->n_descsz); return;
+		default: break;
+		}
+	} else if (owner_is(name, nh->n_namesz, "KMSP")) {
+		n->nkmsp++;
+		if (nh->n_type == CF_NT_KM_GUEST)
+			return read_km_image(c, &n->km_guest, "NT_KM_GUEST", desc, nh->n_descsz, d);
+		if (nh->n_type == CF_NT_KM_DYNLINKER)
+			return read_km_image(c, &n->km_dynlinker, "NT_KM_DYNLINKER", desc, nh->n_descsz, d);
+	}
+	n->nskipped++;
+}
+
+int cf_notes_read(const struct cf_core *c, struct cf_notes *n, struct cf_diag *d)
+{
+	memset(n, 0, sizeof *n);
+	bool any = false;
+	for (size_t i = 0; i < c->nnote; i++) {
+		const struct cf_span *sp = &c->note[i];
+		if (sp->size == 0)
+			continue;
+		Elf_Data *data = elf_getdata_rawchunk(c->elf, (int64_t)sp->offset, sp->size, ELF_T_NHDR);
+		if (!data) {
+			cf_warn(d, "%s: note segment at offset %#llx unreadable: %s", c->path,
+				(unsigned long long)sp->offset, elf_errmsg(-1));
+			continue;
+		}
+		size_t off = 0, next, name_off, desc_off;
+		GElf_Nhdr nh;
+		while (off < data->d_size &&
+		       (next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *base = data->d_buf;
+			read_one(c, n, &nh, base + name_off, base + desc_off, d);
+			any = true;
+			off = next;
+		}
+		if (off < data->d_size || sp->cut)
+			cf_warn(d, "%s: note segment at offset %#llx is cut short or malformed after %zu bytes",
+				c->path, (unsigned long long)sp->offset, off);
+	}
+	if (!any && c->nnote == 0)
+		cf_warn(d, "%s: core has no PT_NOTE segment", c->path);
+	return any ? 0 : -1;
+}
+
+void cf_notes_free(struct cf_notes *n)
+{
+	free(n->thread);
+	free(n->map);
+	free(n->km_guest.filename);
+	free(n->km_guest.phdr);
+	free(n->km_dynlinker.filename);
+	free(n->km_dynlinker.phdr);
+	memset(n, 0, sizeof *n);
+}
+
+bool cf_thread_reg(const struct cf_core *c, const struct cf_thread *t, int which, uint64_t *out)
+{
+	unsigned w = cf_wordsize(&c->order);
+	size_t regs = 16 + 2 * w + 16 + 8 * w;
+	int idx;
+	switch (c->machine) {
+	case EM_X86_64: idx = which == CF_REG_PC ? 16 : 19; break;
+	case EM_386: idx = which == CF_REG_PC ? 12 : 15; break;
+	case EM_AARCH64: idx = which == CF_REG_PC ? 32 : 31; break;
+	case EM_ARM: idx = which == CF_REG_PC ? 15 : 13; break;
+	default: return false;
+	}
+	size_t off = regs + (size_t)idx * w;
+	if (off + w > t->prstatus_len)
+		return false;
+	*out = cf_word(&c->order, t->prstatus + off);
+	return true;
+}
