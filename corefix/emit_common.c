@@ -42,9 +42,9 @@ const char *cf_machine_name(unsigned machine)
 void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len)
 {
 	if (!m->core.order.is64 && (bias & 0x80000000u))
-		snprintf(buf, len, "-%#llx", (unsigned long long)((0x100000000ull - bias) & 0xffffffffu));
+		snprintf(buf, len, "-0x%llx", (unsigned long long)((0x100000000ull - bias) & 0xffffffffu));
 	else
-		snprintf(buf, len, "%#llx", (unsigned long long)bias);
+		snprintf(buf, len, "0x%llx", (unsigned long long)bias);
 }
 
 const char *cf_module_status(const struct cf_module *mod, bool force)

@@ -69,6 +69,31 @@ static void emit_module(FILE *out, struct cf_model *m, const struct cf_module *m
 	free(p);
 }
 
+/* KM writes the faulting vCPU's NT_PRSTATUS twice (first, and in its own
+ * slot). gdb then reports "The current thread has terminated" on
+ * core-file, which would end a sourced script. */
+static uint32_t repeated_tid(const struct cf_model *m)
+{
+	for (size_t i = 0; i < m->notes.nthread; i++)
+		for (size_t j = i + 1; j < m->notes.nthread; j++)
+			if (m->notes.thread[i].tid == m->notes.thread[j].tid)
+				return m->notes.thread[i].tid;
+	return 0;
+}
+
+static void emit_core_file_py(FILE *out, const char *core, uint32_t tid)
+{
+	char *q = cf_gdb_quote(core);  /* a valid Python string literal too: safe chars only */
+	fprintf(out, "# this core repeats thread %u's registers (KM does); gdb would stop the\n"
+		     "# script on it, so core-file runs under Python and that thread is selected\n",
+		tid);
+	fprintf(out, "python\ntry:\n    gdb.execute(\"core-file \" + %s)\nexcept gdb.error:\n    pass\n"
+		     "for t in gdb.selected_inferior().threads():\n    if t.is_valid() and t.ptid[1] == %u:\n"
+		     "        t.switch()\nend\n",
+		q, tid);
+	free(q);
+}
+
 int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 {
 	fprintf(out, "# corefix: gdb commands for a core; source with  gdb -x FILE  (or gdb -batch -x FILE -ex bt)\n");
@@ -88,7 +113,10 @@ int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 	char *abs = cf_path_absolute(m->core.path);
 	char *core = usable_path(out, abs, NULL, 0, eo, true);
 	free(abs);
-	if (core)
+	uint32_t dup = repeated_tid(m);
+	if (core && dup)
+		emit_core_file_py(out, core, dup);
+	else if (core)
 		fprintf(out, "core-file %s\n", core);
 	free(core);
 	for (int pass = 0; pass < 2; pass++)

@@ -22,7 +22,7 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 		m->km ? ", KM layout" : "");
 	free(core);
 	if (m->r_debug_how)
-		fprintf(out, "r_debug at %#llx (found through %s), %zu link_map entr%s%s\n",
+		fprintf(out, "r_debug at 0x%llx (found through %s), %zu link_map entr%s%s\n",
 			(unsigned long long)m->r_debug, m->r_debug_how, m->lm_entries, m->lm_entries == 1 ? "y" : "ies",
 			m->lm_broken ? ", walk incomplete" : "");
 	else
@@ -31,7 +31,7 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 		const struct cf_module *mod = &m->mod[i];
 		char bias[32] = "?", src[64], bsrc[64], a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
 		if (mod->has_bias)
-			snprintf(bias, sizeof bias, "%#llx", (unsigned long long)mod->bias);
+			snprintf(bias, sizeof bias, "0x%llx", (unsigned long long)mod->bias);
 		hexid(mod->bid_core, mod->bid_core_len, a);
 		hexid(mod->bid_file, mod->bid_file_len, b);
 		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");
@@ -42,7 +42,7 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 			fprintf(out, "       file     %s (%s)\n", p, mod->path_how);
 			free(p);
 		}
-		fprintf(out, "       bias     %s (%s)   range %#llx-%#llx\n", bias,
+		fprintf(out, "       bias     %s (%s)   range 0x%llx-0x%llx\n", bias,
 			mod->has_bias ? cf_sources_text(mod->bias_src, bsrc, sizeof bsrc) : "unknown",
 			(unsigned long long)mod->lo, (unsigned long long)mod->hi);
 		fprintf(out, "       build-id core %s  file %s%s\n", a, b, mod->bid_mismatch ? "  MISMATCH" : "");
@@ -79,7 +79,7 @@ static void json_sources(FILE *out, unsigned src)
 static void json_addr(FILE *out, bool have, uint64_t v)
 {
 	if (have)
-		fprintf(out, "\"%#llx\"", (unsigned long long)v);
+		fprintf(out, "\"0x%llx\"", (unsigned long long)v);
 	else
 		fputs("null", out);
 }
@@ -95,7 +95,7 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 		m->km ? "true" : "false");
 	fprintf(out, "  \"complete\": %s,\n  \"r_debug\": ", m->diag.partial ? "false" : "true");
 	if (m->r_debug_how) {
-		fprintf(out, "{\"address\": \"%#llx\", \"found_by\": ", (unsigned long long)m->r_debug);
+		fprintf(out, "{\"address\": \"0x%llx\", \"found_by\": ", (unsigned long long)m->r_debug);
 		cf_json_string(out, m->r_debug_how);
 		fprintf(out, ", \"version\": %d, \"entries\": %zu, \"complete\": %s}", m->r_version, m->lm_entries,
 			m->lm_broken ? "false" : "true");

@@ -45,7 +45,7 @@ static void apply(struct cf_model *m, const struct cf_km_image *k)
 	mod->not_elf = false;
 	uint64_t bias = k->load_adjust & mask;
 	if (mod->has_bias && mod->bias != bias) {
-		cf_warn(&m->diag, "%s: %s: KM note says load_adjust %#llx, NT_FILE says %#llx; using KM's",
+		cf_warn(&m->diag, "%s: %s: KM note says load_adjust 0x%llx, NT_FILE says 0x%llx; using KM's",
 			m->core.path, mod->name, (unsigned long long)bias, (unsigned long long)mod->bias);
 		mod->bias_src = 0;
 	}

@@ -121,7 +121,7 @@ static void take_entry(struct cf_model *m, const struct cf_options *opt, uint64_
 			cf_module_range_from_info(m, mod);
 		}
 	} else if (mod->has_bias && mod->bias != l_addr) {
-		cf_warn(&m->diag, "%s: %s: link_map says bias %#llx, %s says %#llx; keeping the latter", m->core.path,
+		cf_warn(&m->diag, "%s: %s: link_map says bias 0x%llx, %s says 0x%llx; keeping the latter", m->core.path,
 			mod->name, (unsigned long long)l_addr, mod->bias_src & CF_SRC_KM ? "KM note" : "NT_FILE",
 			(unsigned long long)mod->bias);
 	} else if (mod->has_bias) {
@@ -131,7 +131,7 @@ static void take_entry(struct cf_model *m, const struct cf_options *opt, uint64_
 		for (size_t i = 0; i < mod->ncand; i++)
 			listed |= mod->cand[i] == l_addr;
 		if (mod->ncand && !listed)
-			cf_warn(&m->diag, "%s: %s: link_map bias %#llx is none of NT_FILE's candidates", m->core.path,
+			cf_warn(&m->diag, "%s: %s: link_map bias 0x%llx is none of NT_FILE's candidates", m->core.path,
 				mod->name, (unsigned long long)l_addr);
 		mod->bias = l_addr;
 		mod->has_bias = true;
@@ -189,13 +189,13 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt)
 			    !cf_core_read_word(&m->core, lm + 2 * w, &l_ld) ||
 			    !cf_core_read_word(&m->core, lm + 3 * w, &l_next) ||
 			    !cf_core_read_word(&m->core, lm + 4 * w, &l_prev)) {
-				cf_warn(&m->diag, "%s: link_map entry at %#llx is not in the core; walk stopped",
+				cf_warn(&m->diag, "%s: link_map entry at 0x%llx is not in the core; walk stopped",
 					m->core.path, (unsigned long long)lm);
 				m->lm_broken = true;
 				break;
 			}
 			if (l_prev != prev)
-				cf_warn(&m->diag, "%s: link_map entry at %#llx has a bad l_prev", m->core.path,
+				cf_warn(&m->diag, "%s: link_map entry at 0x%llx has a bad l_prev", m->core.path,
 					(unsigned long long)lm);
 			char *name = l_name ? cf_core_read_string(&m->core, l_name, MAX_NAME) : NULL;
 			take_entry(m, opt, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);

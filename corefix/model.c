@@ -214,6 +214,40 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 	cf_elfinfo_free(&info);
 }
 
+/* musl (and glibc without NT_FILE) leave the main link_map entry unnamed.
+ * For a loader run as a command, PRPSINFO's psargs still says what was
+ * typed: "LOADER [--option ARG]... PROGRAM ...". */
+static void name_main_from_psargs(struct cf_model *m, const struct cf_options *opt)
+{
+	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0",
+					       "--inhibit-rpath", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"};
+	struct cf_module *main_mod = NULL;
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].role == CF_ROLE_MAIN)
+			main_mod = &m->mod[i];
+	if (!main_mod || main_mod->path || !m->loader_as_command || !m->notes.has_prpsinfo ||
+	    (main_mod->name[0] && main_mod->name[0] != '('))
+		return;
+	char args[sizeof m->notes.psargs];
+	memcpy(args, m->notes.psargs, sizeof args);
+	char *save = NULL, *tok = strtok_r(args, " ", &save);  /* the loader itself */
+	while (tok && (tok = strtok_r(NULL, " ", &save)) && tok[0] == '-') {
+		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
+			if (!strcmp(tok, with_arg[i]))
+				tok = strtok_r(NULL, " ", &save);
+	}
+	if (!tok)
+		return;
+	free(main_mod->name);
+	main_mod->name = cf_xstrdup(tok);
+	struct cf_elfinfo info;
+	if (cf_resolve(m, main_mod, opt, &info)) {
+		if (!main_mod->elf_known)
+			adopt_info(main_mod, &info);
+		cf_elfinfo_free(&info);
+	}
+}
+
 static void final_checks(struct cf_model *m, const struct cf_options *opt)
 {
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -236,7 +270,7 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 		}
 		if (!mod->has_bias && mod->elf_known) {
 			if (mod->ncand > 1)
-				cf_warn(&m->diag, "%s: %s: load bias ambiguous (%#llx or %#llx) and no link_map entry decides",
+				cf_warn(&m->diag, "%s: %s: load bias ambiguous (0x%llx or 0x%llx) and no link_map entry decides",
 					m->core.path, name, (unsigned long long)mod->cand[0],
 					(unsigned long long)mod->cand[1]);
 			else if (!mod->bias_conflict)
@@ -272,6 +306,7 @@ int cf_model_build(struct cf_model *m, const char *core, const struct cf_options
 		cf_modules_from_memory(m);
 	cf_linkmap_read(m, opt);
 	assign_exec(m);
+	name_main_from_psargs(m, opt);
 	apply_exe(m, opt);
 
 	/* Non-ELF mappings (locale archives, fonts, data files) are no modules. */

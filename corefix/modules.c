@@ -88,7 +88,7 @@ void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const s
 		nset = keep;
 		if (nset == 0) {
 			mod->bias_conflict = true;
-			cf_warn(&m->diag, "%s: the mappings of %s admit no common load bias (mapping %#llx..%#llx)",
+			cf_warn(&m->diag, "%s: the mappings of %s admit no common load bias (mapping 0x%llx..0x%llx)",
 				m->core.path, mod->name, (unsigned long long)e->start, (unsigned long long)e->end);
 		}
 	}

@@ -205,7 +205,7 @@ int cf_notes_read(const struct cf_core *c, struct cf_notes *n, struct cf_diag *d
 			continue;
 		Elf_Data *data = elf_getdata_rawchunk(c->elf, (int64_t)sp->offset, sp->size, ELF_T_NHDR);
 		if (!data) {
-			cf_warn(d, "%s: note segment at offset %#llx unreadable: %s", c->path,
+			cf_warn(d, "%s: note segment at offset 0x%llx unreadable: %s", c->path,
 				(unsigned long long)sp->offset, elf_errmsg(-1));
 			continue;
 		}
@@ -219,7 +219,7 @@ int cf_notes_read(const struct cf_core *c, struct cf_notes *n, struct cf_diag *d
 			off = next;
 		}
 		if (off < data->d_size || sp->cut)
-			cf_warn(d, "%s: note segment at offset %#llx is cut short or malformed after %zu bytes",
+			cf_warn(d, "%s: note segment at offset 0x%llx is cut short or malformed after %zu bytes",
 				c->path, (unsigned long long)sp->offset, off);
 	}
 	if (!any && c->nnote == 0)
