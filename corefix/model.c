@@ -285,7 +285,14 @@ int cf_model_build(struct cf_model *m, const char *core, const struct cf_options
 	memset(m, 0, sizeof *m);
 	if (cf_core_open(&m->core, core, &m->diag) != 0)
 		return -1;
-	if (cf_notes_read(&m->core, &m->notes, &m->diag) != 0)
+	return cf_model_from_core(m, opt);
+}
+
+int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
+{
+	const char *core = m->core.path;
+	bool have_notes = cf_notes_read(&m->core, &m->notes, &m->diag) == 0;
+	if (!have_notes)
 		m->diag.partial = 1;
 	if (m->core.truncated) {
 		cf_warn(&m->diag, "%s: truncated: the core is shorter than its headers say", core);
@@ -321,7 +328,7 @@ int cf_model_build(struct cf_model *m, const char *core, const struct cf_options
 		m->mod[keep++] = m->mod[i];
 	}
 	m->nmod = keep;
-	if (m->nmod == 0 && m->core.nseg == 0)
+	if (!have_notes && m->core.nseg == 0)
 		return cf_fail(&m->diag, "%s: core holds neither notes nor memory", core);
 	if (!m->notes.has_file && m->notes.nthread) {
 		cf_warn(&m->diag, "%s: no NT_FILE note; modules rebuilt from link_map and ELF headers in memory", core);

@@ -89,6 +89,8 @@ struct cf_model {
  * m->diag.partial set when something is missing), -1 when not (reason in
  * m->diag.error). */
 int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt);
+/* The same for a core the caller opened into m->core (the rest of M zeroed). */
+int cf_model_from_core(struct cf_model *m, const struct cf_options *opt);
 void cf_model_free(struct cf_model *m);
 
 struct cf_module *cf_model_add(struct cf_model *m, const char *name);

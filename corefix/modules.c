@@ -59,49 +59,55 @@ static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, c
 	return n;
 }
 
+/* The bias is the value every mapping of the file admits. A second mapping
+ * of the whole file (or a stray copy of its first page) admits another
+ * value: the one admitted by the most mappings wins, the others are
+ * reported; a tie is left to link_map to decide, never averaged. */
 void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info)
 {
-	size_t cap = info->nphdr + 1;
-	uint64_t *set = cf_xcalloc(cap, sizeof *set), *mine = cf_xcalloc(cap, sizeof *mine);
-	size_t nset = 0;
-	bool started = false;
-	for (size_t i = 0; i < m->notes.nmap && !mod->bias_conflict; i++) {
+	size_t per = info->nphdr + 1, nval = 0, voters = 0;
+	uint64_t *mine = cf_xcalloc(per, sizeof *mine), *val = NULL;
+	size_t *votes = NULL;
+	for (size_t i = 0; i < m->notes.nmap; i++) {
 		const struct cf_mapping *e = &m->notes.map[i];
 		if (strcmp(e->name, mod->name) != 0)
 			continue;
 		size_t n = candidates(m, e, info, mine);
-		if (n == 0)
-			continue;  /* e.g. a PROT_NONE gap: no segment to match, no vote */
-		if (!started) {
-			memcpy(set, mine, n * sizeof *set);
-			nset = n;
-			started = true;
-			continue;
-		}
-		size_t keep = 0;
-		for (size_t a = 0; a < nset; a++)
-			for (size_t b = 0; b < n; b++)
-				if (set[a] == mine[b]) {
-					set[keep++] = set[a];
-					break;
-				}
-		nset = keep;
-		if (nset == 0) {
-			mod->bias_conflict = true;
-			cf_warn(&m->diag, "%s: the mappings of %s admit no common load bias (mapping 0x%llx..0x%llx)",
-				m->core.path, mod->name, (unsigned long long)e->start, (unsigned long long)e->end);
+		voters += n > 0;  /* a PROT_NONE gap fits no segment: no vote */
+		for (size_t k = 0; k < n; k++) {
+			size_t j = 0;
+			while (j < nval && val[j] != mine[k])
+				j++;
+			if (j == nval) {
+				val = cf_xrealloc(val, nval + 1, sizeof *val);
+				votes = cf_xrealloc(votes, nval + 1, sizeof *votes);
+				val[nval] = mine[k];
+				votes[nval++] = 0;
+			}
+			votes[j]++;
 		}
 	}
-	if (nset == 1) {
+	size_t best = 0, nbest = 0;
+	for (size_t j = 0; j < nval; j++)
+		best = votes[j] > best ? votes[j] : best;
+	for (size_t j = 0; j < nval; j++)
+		if (votes[j] == best && mod->ncand < sizeof mod->cand / sizeof *mod->cand)
+			mod->cand[mod->ncand++] = val[j], nbest++;
+	if (best && best < voters) {
+		mod->bias_conflict = true;
+		cf_warn(&m->diag, "%s: %s: %zu of its %zu mappings do not fit the load bias the others agree on "
+				  "(a second mapping of the file?)",
+			m->core.path, mod->name, voters - best, voters);
+	}
+	if (nbest == 1) {
 		mod->has_bias = true;
-		mod->bias = set[0];
+		mod->bias = mod->cand[0];
 		mod->bias_src |= CF_SRC_NTFILE;
-	} else if (nset > 1) {
-		mod->ncand = nset < 4 ? nset : 4;
-		memcpy(mod->cand, set, mod->ncand * sizeof *set);
-	} else if (!started && mod->nmaps) {
+		mod->ncand = 0;
+	} else if (!voters && mod->nmaps) {
 		cf_warn(&m->diag, "%s: no mapping of %s matches its program headers", m->core.path, mod->name);
 	}
-	free(set);
 	free(mine);
+	free(val);
+	free(votes);
 }

@@ -18,28 +18,8 @@ fail() {
 note() { echo "-- $*"; }
 
 # make_core DIR CMD... : run CMD in DIR until it crashes; leave DIR/core.
-# The kernel writes cores to the working directory when core_pattern is a
-# plain name; where it is not (a pipe, another folder) gdb's gcore does it.
 make_core() {
-	local dir=$1
-	shift
-	rm -f "$dir"/core "$dir"/core.[0-9]*
-	local pattern
-	pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo '|')
-	if [ "${COREFIX_FORCE_GCORE:-0}" != 1 ] && [ "${pattern#|}" = "$pattern" ] && [ "${pattern#/}" = "$pattern" ]; then
-		(cd "$dir" && ulimit -c unlimited 2>/dev/null && exec "$@") >"$dir/run.log" 2>&1
-		local f
-		for f in "$dir"/core "$dir"/core.[0-9]*; do
-			if [ -s "$f" ]; then
-				[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
-				return 0
-			fi
-		done
-	fi
-	note "kernel wrote no core into $dir; using gdb's gcore"
-	(cd "$dir" && gdb -batch -nx -ex 'set confirm off' -ex 'set startup-with-shell off' -ex run \
-		-ex "gcore $dir/core" -ex kill --args "$@") >"$dir/gcore.log" 2>&1
-	[ -s "$dir/core" ] || fail "could not make a core of: $* (see $dir/gcore.log)"
+	"$(dirname "${BASH_SOURCE[0]}")/make-core.sh" "$@" || fail "could not make a core of: ${*:2}"
 }
 
 # corefix_gdb CORE [EXE] : corefix's script for CORE into $WORK/cmds.gdb.

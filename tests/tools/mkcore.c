@@ -130,6 +130,14 @@ static void km_collect(void *vctx, const GElf_Nhdr *nh, const char *name, const 
 	}
 }
 
+/* NT_FILE words are only 4-byte aligned in the note. */
+static uint64_t word(const unsigned char *p, uint64_t i)
+{
+	uint64_t v;
+	memcpy(&v, p + 8 * i, 8);
+	return v;
+}
+
 static void km(const struct cf_core *in, const char *out, const char *loader, const char *recorded)
 {
 	struct km_ctx k = {0};
@@ -145,9 +153,9 @@ static void km(const struct cf_core *in, const char *out, const char *loader, co
 		die("cannot resolve loader path");
 
 	/* Rewrite NT_FILE: the loader's entries become KM's one-per-PT_LOAD. */
-	const uint64_t *w = (const uint64_t *)k.file;
-	uint64_t count = w[0], unit = w[1];
-	const char *names = (const char *)(w + 2 + 3 * count);
+	const unsigned char *w = k.file;
+	uint64_t count = word(w, 0), unit = word(w, 1);
+	const char *names = (const char *)w + 8 * (2 + 3 * count);
 	struct {
 		uint64_t s, e, o;
 		const char *name;
@@ -158,10 +166,10 @@ static void km(const struct cf_core *in, const char *out, const char *loader, co
 	for (uint64_t i = 0; i < count; i++, names += strlen(names) + 1) {
 		char r[4096];
 		bool is_loader = realpath(names, r) && strcmp(r, real) == 0;
-		if (is_loader && w[2 + 3 * i + 2] == 0 && !adjust)
-			adjust = w[2 + 3 * i] - base;
+		if (is_loader && word(w, 2 + 3 * i + 2) == 0 && !adjust)
+			adjust = word(w, 2 + 3 * i) - base;
 		if (!is_loader)
-			ent[n++] = (typeof(*ent)){w[2 + 3 * i], w[2 + 3 * i + 1], w[2 + 3 * i + 2], names};
+			ent[n++] = (typeof(*ent)){word(w, 2 + 3 * i), word(w, 2 + 3 * i + 1), word(w, 2 + 3 * i + 2), names};
 	}
 	if (!adjust)
 		die("the loader is not mapped in the input core");
