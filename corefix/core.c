@@ -145,16 +145,11 @@ size_t cf_core_read(const struct cf_core *c, uint64_t addr, void *buf, size_t le
 		uint64_t want = len - done;
 		if (want > s->memsz - rel)
 			want = s->memsz - rel;
-		if (rel < s->filesz) {
-			uint64_t n = s->filesz - rel < want ? s->filesz - rel : want;
-			memcpy(out + done, c->image + s->offset + rel, n);
-			done += n;
-		} else if (s->filesz < s->filesz_hdr) {
-			break;  /* the file was cut short here: not zeros, unknown */
-		} else {
-			memset(out + done, 0, want);
-			done += want;
-		}
+		if (rel >= s->filesz)
+			break;  /* not dumped (or cut off): unknown, not zeros */
+		uint64_t n = s->filesz - rel < want ? s->filesz - rel : want;
+		memcpy(out + done, c->image + s->offset + rel, n);
+		done += n;
 	}
 	return done;
 }

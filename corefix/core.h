@@ -47,8 +47,9 @@ int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, si
 void cf_core_close(struct cf_core *c);
 
 /* Copies process memory at ADDR; returns how many leading bytes were
- * available (zero-filled where p_filesz < p_memsz), stopping at the first
- * byte the core does not hold. */
+ * available, stopping at the first byte the core does not hold. In a core,
+ * bytes past p_filesz were not dumped (text pages, say): they are unknown,
+ * not zeros; cf_model_read completes them from the mapped files. */
 size_t cf_core_read(const struct cf_core *c, uint64_t addr, void *buf, size_t len);
 static inline bool cf_core_read_all(const struct cf_core *c, uint64_t addr, void *buf, size_t len)
 {

@@ -99,6 +99,11 @@ const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role rol
 /* True when the module can be given to a debugger at a known bias. */
 bool cf_module_loadable(const struct cf_module *mod, bool force);
 
+/* Process memory: from the core, else (text pages the kernel did not dump)
+ * from the file of the module mapped there, when its build-id matches.
+ * Returns how many leading bytes were read. */
+size_t cf_model_read(const struct cf_model *m, uint64_t addr, void *buf, size_t len);
+
 /* Stages of cf_model_build, one file each. */
 void cf_modules_from_ntfile(struct cf_model *m);
 void cf_modules_from_km(struct cf_model *m);
