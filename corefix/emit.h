@@ -15,6 +15,13 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force);
 int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force);
 int cf_emit_explain(FILE *out, const struct cf_model *m);
 
+struct cf_backtrace;
+struct cf_frame;
+int cf_emit_backtrace_text(FILE *out, const struct cf_model *m, const struct cf_backtrace *bt);
+int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_backtrace *bt);
+void cf_emit_frame_text(FILE *out, size_t index, const struct cf_frame *f);
+void cf_emit_frame_json(FILE *out, size_t index, const struct cf_frame *f);
+
 /* Shared vocabulary of the emitters. */
 const char *cf_role_name(enum cf_role r);
 /* "NT_FILE+link_map" style names of a CF_SRC_* set, into BUF. */

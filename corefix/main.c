@@ -8,8 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fnmatch.h>
+
+#include "backtrace.h"
 #include "emit.h"
 #include "model.h"
+#include "triage.h"
 
 #ifndef COREFIX_VERSION
 #define COREFIX_VERSION "0.1"
@@ -21,6 +25,8 @@ static const char usage_text[] =
 	"Usage: corefix [gdb] [OPTION]... CORE [EXE]\n"
 	"       corefix modules [--json] [OPTION]... CORE [EXE]\n"
 	"       corefix explain [OPTION]... CORE [EXE]\n"
+	"       corefix backtrace [--json] [--unwinder=dwfl|libunwind] [OPTION]... CORE [EXE]\n"
+	"       corefix triage [--json|--markdown] [OPTION]... CORE|DIR...\n"
 	"\n"
 	"Make a core from a program started by a dynamic loader run as a command\n"
 	"(ld.so ./prog, ld-musl ./prog.so, Kontain KM) debuggable: find every module\n"
@@ -32,11 +38,23 @@ static const char usage_text[] =
 	"  modules         print the module table: path recorded and used, build-ids,\n"
 	"                  bias, address range, and where each fact came from\n"
 	"  explain         say in words why a debugger alone gets this core wrong\n"
+	"  backtrace       every thread's stack, crashing thread first, symbolized\n"
+	"                  without gdb (libdwfl; --unwinder=libunwind for the second opinion)\n"
+	"  triage          group cores by crash signature: one line per distinct crash\n"
 	"\n"
 	"EXE is the real program, when the core's record of it is not enough.\n"
 	"\n"
 	"Options:\n"
-	"  --json                 machine-readable output (modules; schema corefix/modules/1)\n"
+	"  --json                 machine-readable output (schemas corefix/modules/1,\n"
+	"                         corefix/backtrace/1, corefix/triage/1)\n"
+	"  --markdown             triage: a table for a CI job summary\n"
+	"  --unwinder NAME        backtrace, triage: dwfl (default) or libunwind\n"
+	"  --max-frames N         frames per thread at most (default 256)\n"
+	"  --expect-frame NAME    backtrace: exit 0 only if the crashing thread has a frame\n"
+	"                         whose function matches NAME (a glob), else 1\n"
+	"  --debug-dir DIR        look for separate debug info in DIR too (repeatable)\n"
+	"  --rules DIR            triage: signature rule files (default: installed rules)\n"
+	"  --frames N             triage: frames in a signature (default 3)\n"
 	"  --sysroot DIR          look for absolute paths under DIR first\n"
 	"  --path-map OLD=NEW     replace the prefix OLD of recorded paths by NEW (repeatable)\n"
 	"  --search DIR           look for modules by file name in DIR (repeatable)\n"
@@ -52,7 +70,10 @@ static const char usage_text[] =
 	"  0  every module was found and placed\n"
 	"  1  output written, but incomplete: a module is missing, its build-id differs,\n"
 	"     its bias is unknown, or the core is truncated (warnings on stderr)\n"
-	"  2  the core cannot be used (not ELF, not a core, unreadable) or bad usage\n";
+	"  2  the core cannot be used (not ELF, not a core, unreadable) or bad usage\n"
+	"  backtrace --expect-frame: 0 the frame is there, 1 it is not\n"
+	"  triage: 0 every core read, 1 some could not be read, 2 none could,\n"
+	"     3 no core found\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -63,11 +84,25 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 struct args {
-	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN } cmd;
-	bool json, quiet;
-	const char *core, *output, *cache_dir;
+	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN, CMD_BACKTRACE, CMD_TRIAGE } cmd;
+	bool json, markdown, quiet;
+	const char *core, *output, *cache_dir, *expect_frame, *rules;
 	struct cf_options opt;
+	struct cf_bt_options bt;
+	size_t sig_frames;
+	char **inputs;  /* triage */
+	size_t ninputs;
 };
+
+static bool number(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v == 0 || v > 1000000)
+		return false;
+	*out = v;
+	return true;
+}
 
 static int parse(int argc, char **argv, struct args *a)
 {
@@ -77,6 +112,10 @@ static int parse(int argc, char **argv, struct args *a)
 		{"force", no_argument, NULL, 'f'},     {"cache-dir", required_argument, NULL, 'C'},
 		{"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
+		{"markdown", no_argument, NULL, 'm'},  {"unwinder", required_argument, NULL, 'U'},
+		{"max-frames", required_argument, NULL, 'F'}, {"expect-frame", required_argument, NULL, 'E'},
+		{"debug-dir", required_argument, NULL, 'G'}, {"rules", required_argument, NULL, 'R'},
+		{"frames", required_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	int first = 1;
@@ -87,6 +126,10 @@ static int parse(int argc, char **argv, struct args *a)
 			a->cmd = CMD_MODULES, first = 2;
 		else if (!strcmp(argv[1], "explain"))
 			a->cmd = CMD_EXPLAIN, first = 2;
+		else if (!strcmp(argv[1], "backtrace"))
+			a->cmd = CMD_BACKTRACE, first = 2;
+		else if (!strcmp(argv[1], "triage"))
+			a->cmd = CMD_TRIAGE, first = 2;
 	}
 	optind = first;
 	int c;
@@ -111,20 +154,51 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'C': a->cache_dir = optarg; break;
 		case 'o': a->output = optarg; break;
 		case 'q': a->quiet = true; break;
+		case 'm': a->markdown = true; break;
+		case 'U':
+			if (strcmp(optarg, "dwfl") && strcmp(optarg, "libunwind"))
+				return usage_error("--unwinder is dwfl or libunwind, not '%s'", optarg);
+			a->bt.unwinder = optarg;
+			break;
+		case 'F':
+			if (!number(optarg, &a->bt.max_frames))
+				return usage_error("--max-frames wants a positive number, not '%s'", optarg);
+			break;
+		case 'N':
+			if (!number(optarg, &a->sig_frames) || a->sig_frames > 32)
+				return usage_error("--frames wants a number from 1 to 32, not '%s'", optarg);
+			break;
+		case 'E': a->expect_frame = optarg; break;
+		case 'R': a->rules = optarg; break;
+		case 'G':
+			a->bt.debug_dirs = cf_xrealloc(a->bt.debug_dirs, a->bt.ndebug + 1, sizeof *a->bt.debug_dirs);
+			a->bt.debug_dirs[a->bt.ndebug++] = optarg;
+			break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_COMPLETE);
 		case 'V': printf("corefix %s\n", COREFIX_VERSION); exit(EXIT_COMPLETE);
 		default: return usage_error("%s", "bad option");
 		}
 	}
 	int left = argc - optind;
+	if (a->cmd == CMD_TRIAGE) {
+		if (left < 1)
+			return usage_error("%s", "triage wants at least one CORE or folder");
+		a->inputs = argv + optind;
+		a->ninputs = (size_t)left;
+		if (a->json && a->markdown)
+			return usage_error("%s", "--json and --markdown exclude each other");
+		return 0;
+	}
 	if (left < 1)
 		return usage_error("%s", "missing CORE operand");
 	if (left > 2)
 		return usage_error("extra operand '%s'", argv[optind + 2]);
 	a->core = argv[optind];
 	a->opt.exe = left == 2 ? argv[optind + 1] : NULL;
-	if (a->json && a->cmd != CMD_MODULES)
-		return usage_error("%s", "--json goes with 'modules'");
+	if (a->json && a->cmd != CMD_MODULES && a->cmd != CMD_BACKTRACE)
+		return usage_error("%s", "--json goes with 'modules', 'backtrace' and 'triage'");
+	if (a->expect_frame && a->cmd != CMD_BACKTRACE)
+		return usage_error("%s", "--expect-frame goes with 'backtrace'");
 	return 0;
 }
 
@@ -162,12 +236,71 @@ static int close_output(FILE *f, const char *path, char *tmp)
 	return 0;
 }
 
+/* Exit 0 when the crashing thread has a frame (or inlined function)
+ * matching the glob NAME. */
+static bool has_frame(const struct cf_backtrace *bt, const char *name)
+{
+	for (size_t i = 0; i < bt->nthread; i++) {
+		const struct cf_thread_bt *t = &bt->thread[i];
+		for (size_t k = 0; t->crashed && k < t->nframe; k++) {
+			const struct cf_frame *f = &t->frame[k];
+			if (f->function && fnmatch(name, f->function, 0) == 0)
+				return true;
+			for (size_t j = 0; j < f->ninl; j++)
+				if (f->inl[j].function && fnmatch(name, f->inl[j].function, 0) == 0)
+					return true;
+		}
+	}
+	return false;
+}
+
+static int emit_backtrace(FILE *out, struct cf_model *m, struct args *a)
+{
+	struct cf_backtrace bt;
+	struct cf_diag d = {0};
+	if (cf_backtrace_build(m, &a->bt, &bt, &d) != 0) {
+		fprintf(stderr, "corefix: %s\n", d.error);
+		return EXIT_BAD;
+	}
+	int r = m->diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
+	if (a->json)
+		cf_emit_backtrace_json(out, m, &bt);
+	else
+		cf_emit_backtrace_text(out, m, &bt);
+	if (a->expect_frame) {
+		r = has_frame(&bt, a->expect_frame) ? EXIT_COMPLETE : EXIT_PARTIAL;
+		if (r)
+			fprintf(stderr, "corefix: %s: the crashing thread has no frame '%s'\n", m->core.path,
+				a->expect_frame);
+	}
+	cf_backtrace_free(&bt);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {0};
 	int r = parse(argc, argv, &a);
 	if (r)
 		return r;
+	if (a.cmd == CMD_TRIAGE) {
+		struct cf_triage_options to = {
+			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
+			.format = a.json ? CF_TRIAGE_JSON : a.markdown ? CF_TRIAGE_MARKDOWN : CF_TRIAGE_TABLE,
+			.quiet = a.quiet,
+		};
+		char *tmp;
+		FILE *out = open_output(a.output, &tmp);
+		if (!out)
+			return EXIT_BAD;
+		r = cf_triage(out, (const char *const *)a.inputs, a.ninputs, &to);
+		if (close_output(out, a.output, tmp) != 0)
+			r = EXIT_BAD;
+		free(a.opt.map);
+		free(a.opt.search);
+		free(a.bt.debug_dirs);
+		return r;
+	}
 	struct cf_model m;
 	if (cf_model_build(&m, a.core, &a.opt) != 0) {
 		fprintf(stderr, "corefix: %s\n", m.diag.error);
@@ -192,6 +325,8 @@ int main(int argc, char **argv)
 			a.json ? cf_emit_modules_json(out, &m, a.opt.force) : cf_emit_modules_text(out, &m, a.opt.force);
 			break;
 		case CMD_EXPLAIN: cf_emit_explain(out, &m); break;
+		case CMD_BACKTRACE: status = emit_backtrace(out, &m, &a); break;
+		case CMD_TRIAGE: break;
 		}
 		if (close_output(out, a.output, tmp) != 0)
 			status = EXIT_BAD;
@@ -199,5 +334,6 @@ int main(int argc, char **argv)
 	cf_model_free(&m);
 	free(a.opt.map);
 	free(a.opt.search);
+	free(a.bt.debug_dirs);
 	return status;
 }

@@ -130,7 +130,7 @@ static void read_siginfo(const struct cf_core *c, struct cf_notes *n, const unsi
 	n->has_siginfo = true;
 	n->si_signo = (int)cf_u32(&c->order, p);
 	n->si_code = (int)cf_u32(&c->order, p + 8);
-	n->si_addr = cf_word(&c->order, p + addr_off);
+	n->fault_addr = cf_word(&c->order, p + addr_off);
 }
 
 static void read_km_image(const struct cf_core *c, struct cf_km_image *k, const char *what,

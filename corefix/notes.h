@@ -58,7 +58,7 @@ struct cf_notes {
 	uint32_t prpsinfo_pid;
 	bool has_siginfo;
 	int si_signo, si_code;
-	uint64_t si_addr;
+	uint64_t fault_addr;
 	struct cf_km_image km_guest, km_dynlinker;
 	bool km_short_names;            /* saw n_namesz == 4 for "CORE" */
 	size_t nkmsp;                   /* KMSP notes seen */

@@ -38,8 +38,8 @@ static void prpsinfo(int is64)
 	CHECK(m.notes.has_prpsinfo && !strcmp(m.notes.fname, "ld-linux-x86-64"), "fname %s", m.notes.fname);
 	CHECK(!strcmp(m.notes.psargs, "/lib64/ld-linux-x86-64.so.2 ./prog"), "psargs %s", m.notes.psargs);
 	CHECK(m.notes.prpsinfo_pid == 4242, "pid %u", m.notes.prpsinfo_pid);
-	CHECK(m.notes.has_siginfo && m.notes.si_signo == 11 && m.notes.si_code == 1 && m.notes.si_addr == 0x10,
-	      "siginfo %d %d %#llx", m.notes.si_signo, m.notes.si_code, (unsigned long long)m.notes.si_addr);
+	CHECK(m.notes.has_siginfo && m.notes.si_signo == 11 && m.notes.si_code == 1 && m.notes.fault_addr == 0x10,
+	      "siginfo %d %d %#llx", m.notes.si_signo, m.notes.si_code, (unsigned long long)m.notes.fault_addr);
 	CHECK(m.notes.nthread == 2 && m.notes.thread[0].tid == 4243 && m.notes.thread[0].cursig == 11,
 	      "threads %zu", m.notes.nthread);
 	cf_model_free(&m);

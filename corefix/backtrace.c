@@ -1,0 +1,88 @@
+/* Builds the backtrace: one entry per thread (KM's repeated thread once),
+ * unwound by the chosen backend, every frame symbolized by libdwfl. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backtrace.h"
+
+bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, bool activation)
+{
+	if (t->nframe >= max) {
+		t->end = cf_xasprintf("stopped at --max-frames %zu", max);
+		return false;
+	}
+	/* A corrupt stack can make CFI go round in circles at one pc. */
+	if (t->nframe >= 2 && t->frame[t->nframe - 1].pc == pc && t->frame[t->nframe - 2].pc == pc) {
+		t->end = cf_xstrdup("the stack repeats itself (corrupt?)");
+		return false;
+	}
+	if (pc == 0 && t->nframe > 0)
+		return false;  /* the outermost frame's zero return address */
+	t->frame = cf_xrealloc(t->frame, t->nframe + 1, sizeof *t->frame);
+	memset(&t->frame[t->nframe], 0, sizeof *t->frame);
+	t->frame[t->nframe].pc = pc;
+	t->frame[t->nframe].activation = activation;
+	t->nframe++;
+	return true;
+}
+
+int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, struct cf_backtrace *bt,
+		       struct cf_diag *d)
+{
+	memset(bt, 0, sizeof *bt);
+	bool libunwind = o->unwinder && !strcmp(o->unwinder, "libunwind");
+	bt->unwinder = libunwind ? "libunwind" : "dwfl";
+	bt->thread = cf_xcalloc(m->notes.nthread, sizeof *bt->thread);
+	for (size_t i = 0; i < m->notes.nthread; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < bt->nthread; j++)
+			dup |= bt->thread[j].tid == m->notes.thread[i].tid;
+		if (!dup)
+			bt->thread[bt->nthread++] = (struct cf_thread_bt){.tid = m->notes.thread[i].tid, .note = i};
+	}
+	if (!bt->nthread)
+		return cf_fail(d, "%s: no thread (NT_PRSTATUS) in the core", m->core.path);
+	size_t max = o->max_frames ? o->max_frames : 256;
+	struct cf_symbolizer *s = cf_symbolizer_new(m, o);
+	int r = libunwind ? cf_unwind_libunwind(m, max, bt) : cf_unwind_dwfl(m, s, max, bt);
+	if (r != 0) {
+		cf_symbolizer_free(s);
+		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path, bt->unwinder,
+			       libunwind ? "x86-64 only" : "unsupported machine");
+	}
+	for (size_t i = 0; i < bt->nthread; i++) {
+		struct cf_thread_bt *t = &bt->thread[i];
+		for (size_t k = 0; k < t->nframe; k++) {
+			if (k + 1 < t->nframe && t->frame[k + 1].activation)
+				t->frame[k].signal_frame = true;
+			cf_symbolize(s, m, &t->frame[k]);
+		}
+	}
+	cf_symbolizer_free(s);
+	cf_crash_facts(m, bt);
+	return 0;
+}
+
+void cf_backtrace_free(struct cf_backtrace *bt)
+{
+	for (size_t i = 0; i < bt->nthread; i++) {
+		struct cf_thread_bt *t = &bt->thread[i];
+		for (size_t k = 0; k < t->nframe; k++) {
+			struct cf_frame *f = &t->frame[k];
+			free(f->function);
+			free(f->file);
+			for (size_t j = 0; j < f->ninl; j++) {
+				free(f->inl[j].function);
+				free(f->inl[j].file);
+			}
+			free(f->inl);
+		}
+		free(t->frame);
+		free(t->end);
+	}
+	free(bt->thread);
+	free(bt->program);
+	free(bt->args);
+	free(bt->abort_msg);
+	memset(bt, 0, sizeof *bt);
+}

@@ -1,0 +1,86 @@
+/* Symbolized stacks of every thread, and the facts of the crash. Built from
+ * the process model by one of two unwinders (libdwfl or libunwind); the
+ * emitters and triage only read it. */
+#ifndef COREFIX_BACKTRACE_H
+#define COREFIX_BACKTRACE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct cf_inline {                      /* a function inlined at a frame's pc */
+	char *function;
+	char *file;
+	int line, column;
+};
+
+struct cf_frame {
+	uint64_t pc;
+	bool activation;                /* pc is exact (frame 0, or interrupted by a signal) */
+	bool signal_frame;              /* a signal trampoline's frame */
+	const struct cf_module *mod;
+	uint64_t offset;                /* pc - bias: the same across ASLR */
+	char *function;                 /* demangled; NULL when unknown */
+	uint64_t function_offset;
+	char *file;
+	int line, column;
+	struct cf_inline *inl;          /* innermost first */
+	size_t ninl;
+};
+
+struct cf_thread_bt {
+	uint32_t tid;
+	size_t note;                    /* its NT_PRSTATUS (index in model notes) */
+	bool crashed;
+	struct cf_frame *frame;
+	size_t nframe;
+	char *end;                      /* why the walk stopped early; NULL: outermost frame reached */
+};
+
+struct cf_backtrace {
+	const char *unwinder;
+	struct cf_thread_bt *thread;
+	size_t nthread;
+	int signo, code;
+	bool have_addr;
+	uint64_t addr;
+	uint32_t crashed_tid;
+	char *program, *args;
+	char *abort_msg;
+};
+
+struct cf_bt_options {
+	const char *unwinder;           /* "dwfl" (default) or "libunwind" */
+	size_t max_frames;
+	const char **debug_dirs;
+	size_t ndebug;
+};
+
+/* Unwinds every thread of M. Returns -1 (reason in D->error) only when no
+ * thread could be unwound at all. */
+int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, struct cf_backtrace *bt,
+		       struct cf_diag *d);
+void cf_backtrace_free(struct cf_backtrace *bt);
+
+/* Symbolizer over the model's modules (libdwfl), shared by both unwinders. */
+struct cf_symbolizer;
+struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o);
+void cf_symbolizer_free(struct cf_symbolizer *s);
+void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f);
+struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
+
+/* The unwinders: fill every thread's frames (pcs) from its registers. */
+int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt);
+int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrace *bt);
+/* Appends a frame; false (with T->end set) when the walk must stop. */
+bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, bool activation);
+/* DWARF register file of thread I from NT_PRSTATUS (x86-64, aarch64). */
+int cf_dwarf_regs(const struct cf_model *m, size_t i, uint64_t *regs, size_t max, uint64_t *pc);
+
+/* Crash facts. */
+const char *cf_signal_name(int signo);
+const char *cf_signal_code_name(int signo, int code);
+void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt);
+
+#endif

@@ -1,0 +1,134 @@
+/* Crash signatures from rule files (rules/README.md explains the rules). */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "triage.h"
+
+#ifndef COREFIX_RULES_INSTALLED
+#define COREFIX_RULES_INSTALLED "/usr/local/share/corefix/rules"
+#endif
+#ifndef COREFIX_RULES_SOURCE
+#define COREFIX_RULES_SOURCE ""
+#endif
+
+static const char *const files[3] = {"sentinel.rules", "skip.rules", "fold.rules"};
+
+int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	struct stat st;
+	if (!dir)
+		dir = stat(COREFIX_RULES_INSTALLED, &st) == 0 ? COREFIX_RULES_INSTALLED : COREFIX_RULES_SOURCE;
+	for (int k = 0; k < 3; k++) {
+		char *path = cf_xasprintf("%s/%s", dir, files[k]);
+		FILE *f = fopen(path, "r");
+		if (!f) {
+			snprintf(err, errlen, "%s: cannot read rules", path);
+			free(path);
+			cf_rules_free(r);
+			return -1;
+		}
+		free(path);
+		char line[512];
+		while (fgets(line, sizeof line, f)) {
+			size_t n = strcspn(line, "\r\n");
+			line[n] = 0;
+			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+				line[--n] = 0;
+			if (!n || line[0] == '#')
+				continue;
+			r->pat[k] = cf_xrealloc(r->pat[k], r->n[k] + 1, sizeof *r->pat[k]);
+			r->pat[k][r->n[k]++] = cf_xstrdup(line);
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+void cf_rules_free(struct cf_rules *r)
+{
+	for (int k = 0; k < 3; k++) {
+		for (size_t i = 0; i < r->n[k]; i++)
+			free(r->pat[k][i]);
+		free(r->pat[k]);
+	}
+	memset(r, 0, sizeof *r);
+}
+
+static bool matches(const struct cf_rules *r, int kind, const char *name)
+{
+	for (size_t i = 0; name && i < r->n[kind]; i++)
+		if (fnmatch(r->pat[kind][i], name, 0) == 0)
+			return true;
+	return false;
+}
+
+/* The crashing thread's frames as names, inlined functions first. */
+static char **frame_names(const struct cf_thread_bt *t, size_t *n)
+{
+	char **v = NULL;
+	*n = 0;
+	for (size_t k = 0; k < t->nframe; k++) {
+		const struct cf_frame *f = &t->frame[k];
+		for (size_t j = 0; j < f->ninl; j++)
+			if (f->inl[j].function) {
+				v = cf_xrealloc(v, *n + 1, sizeof *v);
+				v[(*n)++] = cf_xstrdup(f->inl[j].function);
+			}
+		v = cf_xrealloc(v, *n + 1, sizeof *v);
+		if (f->function) {
+			v[(*n)++] = cf_xstrdup(f->function);
+		} else if (f->mod) {
+			const char *b = strrchr(f->mod->name, '/');
+			v[(*n)++] = cf_xasprintf("%s+0x%llx", b ? b + 1 : f->mod->name, (unsigned long long)f->offset);
+		} else {
+			v[(*n)++] = cf_xstrdup("??");
+		}
+	}
+	return v;
+}
+
+char *cf_signature(const struct cf_backtrace *bt, const struct cf_rules *r, size_t want, char ***frames,
+		   size_t *nout)
+{
+	const struct cf_thread_bt *t = NULL;
+	for (size_t i = 0; i < bt->nthread && !t; i++)
+		if (bt->thread[i].crashed)
+			t = &bt->thread[i];
+	size_t n = 0;
+	char **names = t ? frame_names(t, &n) : NULL;
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++)
+		if (matches(r, CF_RULE_SENTINEL, names[i])) {
+			start = i;
+			break;
+		}
+	bool folding = true;
+	*frames = NULL;
+	*nout = 0;
+	for (size_t i = start; i < n && *nout < want; i++) {
+		bool sentinel = i == start && matches(r, CF_RULE_SENTINEL, names[i]);
+		if (!sentinel && folding && matches(r, CF_RULE_FOLD, names[i]))
+			continue;
+		folding = false;
+		if (!sentinel && matches(r, CF_RULE_SKIP, names[i]))
+			continue;
+		*frames = cf_xrealloc(*frames, *nout + 1, sizeof **frames);
+		(*frames)[(*nout)++] = cf_xstrdup(names[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+
+	const char *code = bt->code > 0 ? cf_signal_code_name(bt->signo, bt->code) : NULL;
+	size_t len = 64;
+	for (size_t i = 0; i < *nout; i++)
+		len += strlen((*frames)[i]) + 3;
+	char *sig = cf_xmalloc(len);
+	int o = snprintf(sig, len, "%s%s%s", cf_signal_name(bt->signo), code ? "/" : "", code ? code : "");
+	for (size_t i = 0; i < *nout; i++)
+		o += snprintf(sig + o, len - (size_t)o, " | %s", (*frames)[i]);
+	return sig;
+}

@@ -1,0 +1,218 @@
+/* pc → function, source line and inline chain, through libdwfl over the
+ * model's own module table (never libdwfl's guess of the modules, which a
+ * loader run as a command misleads). Debug info: next to the file,
+ * .debug/, /usr/lib/debug (.build-id and debuglink), --debug-dir, and
+ * debuginfod when DEBUGINFOD_URLS is set. */
+#define _GNU_SOURCE
+#include <dwarf.h>
+#include <elfutils/debuginfod.h>
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backtrace.h"
+
+extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+
+struct cf_symbolizer {
+	Dwfl *dwfl;
+	Dwfl_Callbacks cb;
+	char *debuginfo_path;
+};
+
+static char *demangle(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (name[0] == '_' && name[1] == 'Z') {
+		int status = -1;
+		char *d = __cxa_demangle(name, NULL, NULL, &status);
+		if (d && status == 0)
+			return d;
+		free(d);
+	}
+	return cf_xstrdup(name);
+}
+
+static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			  const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+			  char **debuginfo_file_name)
+{
+	int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+					      debuginfo_file_name);
+	if (fd >= 0)
+		return fd;
+	/* Only when the user asked for it: no network otherwise, never a wait. */
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	if (!urls || !urls[0])
+		return -1;
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	int len = dwfl_module_build_id(mod, &id, &vaddr);
+	if (len <= 0)
+		return -1;
+	debuginfod_client *c = debuginfod_begin();
+	if (!c)
+		return -1;
+	char *path = NULL;
+	fd = debuginfod_find_debuginfo(c, id, len, &path);
+	debuginfod_end(c);
+	if (fd >= 0)
+		*debuginfo_file_name = path;
+	else
+		free(path);
+	return fd >= 0 ? fd : -1;
+}
+
+static void report_vdso(Dwfl *dwfl, const struct cf_model *m, const struct cf_module *mod)
+{
+	size_t len = mod->hi > mod->lo && mod->hi - mod->lo < (1u << 20) ? mod->hi - mod->lo : 0;
+	if (!len)
+		return;
+	unsigned char *buf = cf_xmalloc(len);
+	size_t n = cf_core_read(&m->core, mod->lo, buf, len);
+	int fd = memfd_create("vdso", MFD_CLOEXEC);
+	if (fd >= 0 && n > 0 && write(fd, buf, n) == (ssize_t)n) {
+		if (!dwfl_report_elf(dwfl, "[vdso]", "[vdso]", fd, mod->bias, false))
+			close(fd);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	free(buf);
+}
+
+struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o)
+{
+	struct cf_symbolizer *s = cf_xcalloc(1, sizeof *s);
+	size_t len = 64;
+	for (size_t i = 0; i < o->ndebug; i++)
+		len += strlen(o->debug_dirs[i]) + 1;
+	s->debuginfo_path = cf_xmalloc(len);
+	strcpy(s->debuginfo_path, "-:.debug:/usr/lib/debug");
+	for (size_t i = 0; i < o->ndebug; i++) {
+		strcat(s->debuginfo_path, ":");
+		strcat(s->debuginfo_path, o->debug_dirs[i]);
+	}
+	s->cb = (Dwfl_Callbacks){
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = find_debuginfo,
+		.debuginfo_path = &s->debuginfo_path,
+	};
+	s->dwfl = dwfl_begin(&s->cb);
+	dwfl_report_begin(s->dwfl);
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		if (mod->role == CF_ROLE_VDSO && mod->has_bias)
+			report_vdso(s->dwfl, m, mod);
+		else if (cf_module_loadable(mod, false)) {
+			const char *base = strrchr(mod->path, '/');
+			dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1, mod->bias, false);
+		}
+	}
+	dwfl_report_end(s->dwfl, NULL, NULL);
+	return s;
+}
+
+void cf_symbolizer_free(struct cf_symbolizer *s)
+{
+	if (!s)
+		return;
+	dwfl_end(s->dwfl);
+	free(s->debuginfo_path);
+	free(s);
+}
+
+Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s)
+{
+	return s->dwfl;
+}
+
+static char *scope_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *n = NULL;
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) || dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a))
+		n = dwarf_formstring(&a);
+	if (!n && dwarf_attr_integrate(die, DW_AT_name, &a))
+		n = dwarf_formstring(&a);
+	return demangle(n);
+}
+
+static void call_site(Dwarf_Die *cu, Dwarf_Die *die, char **file, int *line, int *col)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word v;
+	Dwarf_Files *files;
+	size_t nfiles;
+	*file = NULL;
+	*line = *col = 0;
+	if (dwarf_attr(die, DW_AT_call_file, &a) && dwarf_formudata(&a, &v) == 0 &&
+	    dwarf_getsrcfiles(cu, &files, &nfiles) == 0 && v < nfiles) {
+		const char *f = dwarf_filesrc(files, v, NULL, NULL);
+		*file = f ? cf_xstrdup(f) : NULL;
+	}
+	if (dwarf_attr(die, DW_AT_call_line, &a) && dwarf_formudata(&a, &v) == 0)
+		*line = (int)v;
+	if (dwarf_attr(die, DW_AT_call_column, &a) && dwarf_formudata(&a, &v) == 0)
+		*col = (int)v;
+}
+
+/* Inlined scopes at PC: the line table's location belongs to the innermost
+ * one; each inlined scope's call site is the location in the next outer. */
+static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(dm, pc, &bias);
+	Dwarf_Die *scopes = NULL;
+	int n = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	for (int i = 0; i < n; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine) {
+			f->inl = cf_xrealloc(f->inl, f->ninl + 1, sizeof *f->inl);
+			struct cf_inline *in = &f->inl[f->ninl++];
+			in->function = scope_name(&scopes[i]);
+			in->file = f->file;
+			in->line = f->line;
+			in->column = f->column;
+			call_site(cu, &scopes[i], &f->file, &f->line, &f->column);
+		} else if (tag == DW_TAG_subprogram) {
+			char *name = scope_name(&scopes[i]);
+			if (name) {
+				free(f->function);
+				f->function = name;
+			}
+			break;
+		}
+	}
+	free(scopes);
+}
+
+void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f)
+{
+	/* A return address points after the call: look up the call itself. */
+	Dwarf_Addr pc = f->activation ? f->pc : f->pc - 1;
+	for (size_t i = 0; i < m->nmod && !f->mod; i++)
+		if (m->mod[i].hi > m->mod[i].lo && pc - m->mod[i].lo < m->mod[i].hi - m->mod[i].lo)
+			f->mod = &m->mod[i];
+	if (f->mod && f->mod->has_bias)
+		f->offset = f->pc - f->mod->bias;
+	Dwfl_Module *dm = s ? dwfl_addrmodule(s->dwfl, pc) : NULL;
+	if (!dm)
+		return;
+	GElf_Off off;
+	GElf_Sym sym;
+	const char *name = dwfl_module_addrinfo(dm, pc, &off, &sym, NULL, NULL, NULL);
+	if (name) {
+		f->function = demangle(name);
+		f->function_offset = off + (f->pc - pc);
+	}
+	Dwfl_Line *line = dwfl_module_getsrc(dm, pc);
+	if (line) {
+		const char *file = dwfl_lineinfo(line, NULL, &f->line, &f->column, NULL, NULL);
+		f->file = file ? cf_xstrdup(file) : NULL;
+	}
+	inline_chain(dm, pc, f);
+}

@@ -1,0 +1,116 @@
+/* The libdwfl unwinder: libdwfl's CFI unwinding, fed with the model's
+ * registers and memory (core, then mapped files) through
+ * Dwfl_Thread_Callbacks instead of dwfl_core_file_attach, so KM cores and
+ * loader-as-command cores unwind like any other. */
+#include <elfutils/libdwfl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backtrace.h"
+
+struct ctx;
+struct targ {                   /* what libdwfl hands back for each thread */
+	struct ctx *c;
+	size_t i;               /* index in the backtrace */
+};
+
+struct ctx {
+	const struct cf_model *m;
+	struct cf_backtrace *bt;
+	struct targ *targ;
+	size_t max;
+};
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	(void)dwfl;
+	struct ctx *c = arg;
+	size_t next = *thread_argp ? ((struct targ *)*thread_argp)->i + 1 : 0;
+	if (next >= c->bt->nthread)
+		return 0;
+	*thread_argp = &c->targ[next];
+	return (pid_t)c->bt->thread[next].tid;
+}
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	(void)dwfl;
+	struct ctx *c = arg;
+	unsigned char b[8];
+	unsigned w = cf_wordsize(&c->m->core.order);
+	if (cf_model_read(c->m, addr, b, w) != w)
+		return false;
+	*result = cf_word(&c->m->core.order, b);
+	return true;
+}
+
+static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct targ *ta = arg;
+	uint64_t regs[64], pc;
+	int n = cf_dwarf_regs(ta->c->m, ta->c->bt->thread[ta->i].note, regs, 64, &pc);
+	if (n < 0)
+		return false;
+	Dwarf_Word dw[64];
+	for (int i = 0; i < n; i++)
+		dw[i] = regs[i];
+	if (!dwfl_thread_state_registers(thread, 0, (unsigned)n, dw))
+		return false;
+	dwfl_thread_state_register_pc(thread, pc);
+	return true;
+}
+
+static const Dwfl_Thread_Callbacks callbacks = {
+	.next_thread = next_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
+};
+
+struct walk {
+	struct cf_thread_bt *t;
+	size_t max;
+};
+
+static int on_frame(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+	if (!dwfl_frame_pc(state, &pc, &activation)) {
+		w->t->end = cf_xasprintf("no pc: %s", dwfl_errmsg(-1));
+		return DWARF_CB_ABORT;
+	}
+	return cf_frame_push(w->t, w->max, pc, activation) ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static int on_thread(Dwfl_Thread *thread, void *arg)
+{
+	struct ctx *c = arg;
+	pid_t tid = dwfl_thread_tid(thread);
+	struct cf_thread_bt *t = NULL;
+	for (size_t i = 0; i < c->bt->nthread && !t; i++)
+		if (c->bt->thread[i].tid == (uint32_t)tid && !c->bt->thread[i].nframe && !c->bt->thread[i].end)
+			t = &c->bt->thread[i];
+	if (!t)
+		return DWARF_CB_OK;
+	struct walk w = {t, c->max};
+	if (dwfl_thread_getframes(thread, on_frame, &w) != 0 && !t->end)
+		t->end = cf_xstrdup(dwfl_errmsg(-1));
+	return DWARF_CB_OK;
+}
+
+int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt)
+{
+	Dwfl *dwfl = cf_symbolizer_dwfl(s);
+	struct ctx c = {m, bt, cf_xcalloc(bt->nthread, sizeof(struct targ)), max};
+	for (size_t i = 0; i < bt->nthread; i++)
+		c.targ[i] = (struct targ){&c, i};
+	int r = 0;
+	pid_t pid = m->notes.prpsinfo_pid ? (pid_t)m->notes.prpsinfo_pid : (pid_t)bt->thread[0].tid;
+	if (!dwfl_attach_state(dwfl, m->core.elf, pid, &callbacks, &c) || dwfl_getthreads(dwfl, on_thread, &c) != 0)
+		r = -1;
+	/* The state refers to C: detach it from the symbolizer's Dwfl by
+	 * never using dwfl's threads again (dwfl_end runs no callback here). */
+	free(c.targ);
+	return r;
+}

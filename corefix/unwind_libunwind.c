@@ -1,0 +1,163 @@
+/* The second unwinder: libunwind's remote API over the model, the way perf
+ * drives it. libunwind-coredump's own core reader is not used: it trusts
+ * the core's idea of the program and would get loader-as-command and KM
+ * cores wrong. We give libunwind memory (core, then files), registers
+ * (NT_PRSTATUS) and unwind tables (each module's .eh_frame_hdr). */
+#include <elf.h>
+#include <libunwind.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backtrace.h"
+
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
+					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
+
+struct uctx {
+	const struct cf_model *m;
+	size_t note;
+	uint64_t regs[64], pc;
+	int nregs;
+};
+
+static bool read_u(const struct cf_model *m, uint64_t addr, void *out, size_t n)
+{
+	return cf_model_read(m, addr, out, n) == n;
+}
+
+/* .eh_frame_hdr: version, eh_frame_ptr_enc, fde_count_enc, table_enc, then
+ * the encoded eh_frame pointer and FDE count, then the sorted table. Only
+ * the encodings every linker writes are accepted. */
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need, void *arg)
+{
+	struct uctx *u = arg;
+	const struct cf_model *m = u->m;
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		if (!mod->elf_known || !mod->has_bias || ip - mod->lo >= mod->hi - mod->lo)
+			continue;
+		const GElf_Phdr *eh = cf_elf_phdr(&mod->info, PT_GNU_EH_FRAME);
+		unsigned char h[12];
+		if (!eh || !read_u(m, mod->bias + eh->p_vaddr, h, sizeof h))
+			return -UNW_ENOINFO;
+		if (h[0] != 1 || h[2] != 0x03 || h[3] != 0x3b)  /* udata4 count, datarel|sdata4 table */
+			return -UNW_ENOINFO;
+		uint32_t count;
+		memcpy(&count, h + 8, 4);
+		unw_dyn_info_t di;
+		memset(&di, 0, sizeof di);
+		di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+		di.start_ip = mod->lo;
+		di.end_ip = mod->hi;
+		di.u.rti.segbase = mod->bias + eh->p_vaddr;
+		di.u.rti.table_data = mod->bias + eh->p_vaddr + 12;
+		di.u.rti.table_len = count * 8 / sizeof(unw_word_t);
+		return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need, arg);
+	}
+	return -UNW_ENOINFO;
+}
+
+static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	(void)as, (void)arg;
+	free(pi->unwind_info);
+	pi->unwind_info = NULL;
+}
+
+static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	(void)as, (void)addr, (void)arg;
+	return -UNW_ENOINFO;
+}
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	struct uctx *u = arg;
+	if (write)
+		return -UNW_EREADONLYREG;
+	unsigned char b[8];
+	if (!read_u(u->m, addr, b, 8))
+		return -UNW_EINVAL;
+	*val = cf_u64(&u->m->core.order, b);
+	return 0;
+}
+
+static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	struct uctx *u = arg;
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (reg == UNW_REG_IP) {
+		*val = u->pc;
+		return 0;
+	}
+	if (reg < 0 || reg >= u->nregs)
+		return -UNW_EBADREG;
+	*val = u->regs[reg];  /* libunwind's x86-64 numbering is DWARF's */
+	return 0;
+}
+
+static int access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write, void *arg)
+{
+	(void)as, (void)reg, (void)val, (void)write, (void)arg;
+	return -UNW_EBADREG;
+}
+
+static int resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as, (void)c, (void)arg;
+	return -UNW_EINVAL;
+}
+
+static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t len, unw_word_t *off, void *arg)
+{
+	(void)as, (void)addr, (void)buf, (void)len, (void)off, (void)arg;
+	return -UNW_EINVAL;
+}
+
+static unw_accessors_t accessors = {
+	.find_proc_info = find_proc_info,
+	.put_unwind_info = put_unwind_info,
+	.get_dyn_info_list_addr = get_dyn_info_list_addr,
+	.access_mem = access_mem,
+	.access_reg = access_reg,
+	.access_fpreg = access_fpreg,
+	.resume = resume,
+	.get_proc_name = get_proc_name,
+};
+
+int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrace *bt)
+{
+	if (m->core.machine != EM_X86_64)
+		return -1;
+	unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
+	if (!as)
+		return -1;
+	for (size_t i = 0; i < bt->nthread; i++) {
+		struct cf_thread_bt *t = &bt->thread[i];
+		struct uctx u = {.m = m, .note = t->note};
+		u.nregs = cf_dwarf_regs(m, t->note, u.regs, 64, &u.pc);
+		unw_cursor_t cur;
+		if (u.nregs < 0 || unw_init_remote(&cur, as, &u) != 0) {
+			t->end = cf_xstrdup("libunwind cannot start here");
+			continue;
+		}
+		bool activation = true;
+		for (;;) {
+			unw_word_t ip;
+			if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !cf_frame_push(t, max, ip, activation))
+				break;
+			/* The frame a signal trampoline returns to was interrupted, not called. */
+			activation = unw_is_signal_frame(&cur) > 0;
+			int r = unw_step(&cur);
+			if (r < 0 && !t->end)
+				t->end = cf_xasprintf("libunwind: %s", unw_strerror(r));
+			if (r <= 0)
+				break;
+		}
+	}
+	unw_destroy_addr_space(as);
+	return 0;
+}

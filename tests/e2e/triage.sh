@@ -1,0 +1,36 @@
+#!/bin/bash
+# Triage: two bugs, three cores each, under different ASLR and different
+# ways of starting (normally, and with ld.so as a command) → exactly two
+# groups. Exit status tells CI what happened.
+. "$(dirname "$0")/../lib.sh"
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+copy_set glibc "$WORK/g"
+i=0
+for run in "./prog" "$LDSO ./prog" "$LDSO ./prog" "./div0" "./div0" "$LDSO ./div0"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	make_core "$WORK/g" $run
+	mkdir -p "$WORK/cores/$i"
+	mv "$WORK/g/core" "$WORK/cores/$i/core"
+done
+json=$("$COREFIX" triage --json "$WORK/cores") || fail "triage exit $?"
+[ "$(jq '.groups | length' <<<"$json")" = 2 ] || fail "want 2 groups: $json"
+[ "$(jq -c '[.groups[].count]' <<<"$json")" = '[3,3]' ] || fail "want 3 + 3: $json"
+sigs=$(jq -r '.groups[].signature' <<<"$json" | sort)
+[ "$sigs" = "SIGFPE/FPE_INTDIV | divide | main
+SIGSEGV/SEGV_MAPERR | crash_here | a_calls_b | main" ] || fail "signatures: $sigs"
+table=$("$COREFIX" triage "$WORK/cores")
+expect "$table" '^6 cores, 2 distinct crashes'
+expect "$table" '^ +3  SIGSEGV/SEGV_MAPERR +crash_here < a_calls_b < main'
+md=$("$COREFIX" triage --markdown "$WORK/cores")
+expect "$md" '^\| Count \| Signal \| Top frames \| First core \|'
+expect "$md" '^\| 3 \| SIGFPE/FPE\\_INTDIV \| divide ← main \|'
+
+mkdir -p "$WORK/empty"
+"$COREFIX" triage -q "$WORK/empty" >/dev/null; [ $? = 3 ] || fail "no core found: want exit 3"
+head -c 100 "$WORK/cores/1/core" >"$WORK/cores/broken.core"
+"$COREFIX" triage --json "$WORK/cores" >"$WORK/t.json" 2>/dev/null; rc=$?
+[ $rc = 1 ] || fail "one unreadable core: want exit 1, got $rc"
+[ "$(jq '.unreadable | length' "$WORK/t.json")" = 1 ] || fail "unreadable core not reported"
+"$COREFIX" triage "$WORK/cores/broken.core" >/dev/null 2>&1; [ $? = 2 ] || fail "nothing readable: want exit 2"
+exit 0
