@@ -5,15 +5,16 @@
 
 #include "backtrace.h"
 
-bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, bool activation)
+bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation)
 {
 	if (t->nframe >= max) {
 		t->end = cf_xasprintf("stopped at --max-frames %zu", max);
 		return false;
 	}
-	/* A corrupt stack can make CFI go round in circles at one pc. */
-	if (t->nframe >= 2 && t->frame[t->nframe - 1].pc == pc && t->frame[t->nframe - 2].pc == pc) {
-		t->end = cf_xstrdup("the stack repeats itself (corrupt?)");
+	/* Recursion repeats a pc; only a frame that neither moves the pc nor
+	 * the stack is a loop (corrupt CFI or stack). */
+	if (t->nframe && t->frame[t->nframe - 1].pc == pc && t->frame[t->nframe - 1].sp == sp) {
+		t->end = cf_xstrdup("the stack does not move (corrupt?)");
 		return false;
 	}
 	if (pc == 0 && t->nframe > 0)
@@ -21,6 +22,7 @@ bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, bool activat
 	t->frame = cf_xrealloc(t->frame, t->nframe + 1, sizeof *t->frame);
 	memset(&t->frame[t->nframe], 0, sizeof *t->frame);
 	t->frame[t->nframe].pc = pc;
+	t->frame[t->nframe].sp = sp;
 	t->frame[t->nframe].activation = activation;
 	t->nframe++;
 	return true;

@@ -17,6 +17,7 @@ struct cf_inline {                      /* a function inlined at a frame's pc */
 
 struct cf_frame {
 	uint64_t pc;
+	uint64_t sp;                    /* the frame's stack pointer (CFA side), 0 if unknown */
 	bool activation;                /* pc is exact (frame 0, or interrupted by a signal) */
 	bool signal_frame;              /* a signal trampoline's frame */
 	const struct cf_module *mod;
@@ -74,7 +75,7 @@ struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
 int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt);
 int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrace *bt);
 /* Appends a frame; false (with T->end set) when the walk must stop. */
-bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, bool activation);
+bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation);
 /* DWARF register file of thread I from NT_PRSTATUS (x86-64, aarch64). */
 int cf_dwarf_regs(const struct cf_model *m, size_t i, uint64_t *regs, size_t max, uint64_t *pc);
 

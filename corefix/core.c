@@ -10,6 +10,12 @@
 
 #include "diag.h"
 
+static int by_vaddr(const void *a, const void *b)
+{
+	const struct cf_segment *x = a, *y = b;
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
 static int fail_elf(struct cf_diag *d, const char *name, const char *what)
 {
 	return cf_fail(d, "%s: %s: %s", name, what, elf_errmsg(-1));
@@ -76,6 +82,7 @@ int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, si
 				c->truncated = true;
 		}
 	}
+	qsort(c->seg, c->nseg, sizeof *c->seg, by_vaddr);
 	return 0;
 }
 
@@ -124,11 +131,20 @@ void cf_core_close(struct cf_core *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Segments are sorted by address at open: a thousand-thread core has
+ * thousands, and unwinding reads memory a word at a time. */
 const struct cf_segment *cf_core_segment(const struct cf_core *c, uint64_t addr)
 {
-	for (size_t i = 0; i < c->nseg; i++)
-		if (addr - c->seg[i].vaddr < c->seg[i].memsz)
-			return &c->seg[i];
+	size_t lo = 0, hi = c->nseg;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->seg[mid].vaddr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - c->seg[lo - 1].vaddr < c->seg[lo - 1].memsz)
+		return &c->seg[lo - 1];
 	return NULL;
 }
 

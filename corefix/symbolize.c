@@ -17,10 +17,20 @@
 
 extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
 
+/* Threads of one program share most of their pcs (1000 workers parked in
+ * the same function): each distinct pc is looked up once. */
+struct cached {
+	uint64_t key;   /* the lookup pc (already adjusted for return addresses) */
+	bool used;
+	struct cf_frame f;
+};
+
 struct cf_symbolizer {
 	Dwfl *dwfl;
 	Dwfl_Callbacks cb;
 	char *debuginfo_path;
+	struct cached *cache;
+	size_t ncache, cap;
 };
 
 static char *demangle(const char *name)
@@ -116,10 +126,69 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 	return s;
 }
 
+static void free_sym(struct cf_frame *f)
+{
+	free(f->function);
+	free(f->file);
+	for (size_t j = 0; j < f->ninl; j++) {
+		free(f->inl[j].function);
+		free(f->inl[j].file);
+	}
+	free(f->inl);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? cf_xstrdup(s) : NULL;
+}
+
+/* Copies the symbol facts (not pc, sp, module) from SRC into DST. */
+static void copy_sym(struct cf_frame *dst, const struct cf_frame *src)
+{
+	dst->function = dup_or_null(src->function);
+	dst->function_offset = src->function_offset;
+	dst->file = dup_or_null(src->file);
+	dst->line = src->line;
+	dst->column = src->column;
+	dst->ninl = src->ninl;
+	dst->inl = src->ninl ? cf_xcalloc(src->ninl, sizeof *dst->inl) : NULL;
+	for (size_t j = 0; j < src->ninl; j++) {
+		dst->inl[j] = src->inl[j];
+		dst->inl[j].function = dup_or_null(src->inl[j].function);
+		dst->inl[j].file = dup_or_null(src->inl[j].file);
+	}
+}
+
+static struct cached *slot(struct cf_symbolizer *s, uint64_t key)
+{
+	if (s->ncache * 2 >= s->cap) {
+		struct cached *old = s->cache;
+		size_t oldcap = s->cap;
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->cache = cf_xcalloc(s->cap, sizeof *s->cache);
+		s->ncache = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].used) {
+				struct cached *c = slot(s, old[i].key);
+				*c = old[i];
+				s->ncache++;
+			}
+		free(old);
+	}
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 17) & (s->cap - 1);
+	while (s->cache[i].used && s->cache[i].key != key)
+		i = (i + 1) & (s->cap - 1);
+	return &s->cache[i];
+}
+
 void cf_symbolizer_free(struct cf_symbolizer *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->cache[i].used)
+			free_sym(&s->cache[i].f);
+	free(s->cache);
 	dwfl_end(s->dwfl);
 	free(s->debuginfo_path);
 	free(s);
@@ -190,6 +259,8 @@ static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
 	free(scopes);
 }
 
+static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f);
+
 void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f)
 {
 	/* A return address points after the call: look up the call itself. */
@@ -199,7 +270,27 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 			f->mod = &m->mod[i];
 	if (f->mod && f->mod->has_bias)
 		f->offset = f->pc - f->mod->bias;
-	Dwfl_Module *dm = s ? dwfl_addrmodule(s->dwfl, pc) : NULL;
+	if (!s)
+		return;
+	struct cached *c = slot(s, pc);
+	if (c->used) {
+		copy_sym(f, &c->f);
+		f->function_offset = c->f.function_offset + (f->pc - c->f.pc);
+		return;
+	}
+	lookup(s, pc, f);
+	c = slot(s, pc);  /* the table may have grown */
+	c->used = true;
+	c->key = pc;
+	memset(&c->f, 0, sizeof c->f);
+	c->f.pc = f->pc;
+	copy_sym(&c->f, f);
+	s->ncache++;
+}
+
+static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f)
+{
+	Dwfl_Module *dm = dwfl_addrmodule(s->dwfl, pc);
 	if (!dm)
 		return;
 	GElf_Off off;

@@ -66,7 +66,8 @@ static void find_cores(const char *dir, struct list *out, int depth)
 			free(p);
 	}
 	closedir(d);
-	qsort(found.v, found.n, sizeof *found.v, by_name);
+	if (found.n)
+		qsort(found.v, found.n, sizeof *found.v, by_name);
 	for (size_t i = 0; i < found.n; i++)
 		push(out, found.v[i]);
 	free(found.v);
@@ -250,7 +251,8 @@ int cf_triage(FILE *out, const char *const *inputs, size_t n, const struct cf_tr
 	}
 	if (progress)
 		fputc('\n', stderr);
-	qsort(g, ng, sizeof *g, by_count);
+	if (ng)
+		qsort(g, ng, sizeof *g, by_count);
 	if (o->format == CF_TRIAGE_JSON)
 		print_json(out, g, ng, &bad, &why, cores.n);
 	else if (o->format == CF_TRIAGE_MARKDOWN)

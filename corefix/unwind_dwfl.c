@@ -2,6 +2,7 @@
  * registers and memory (core, then mapped files) through
  * Dwfl_Thread_Callbacks instead of dwfl_core_file_attach, so KM cores and
  * loader-as-command cores unwind like any other. */
+#include <elf.h>
 #include <elfutils/libdwfl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ static const Dwfl_Thread_Callbacks callbacks = {
 struct walk {
 	struct cf_thread_bt *t;
 	size_t max;
+	int sp_reg;     /* DWARF number of the stack pointer */
 };
 
 static int on_frame(Dwfl_Frame *state, void *arg)
@@ -80,7 +82,10 @@ static int on_frame(Dwfl_Frame *state, void *arg)
 		w->t->end = cf_xasprintf("no pc: %s", dwfl_errmsg(-1));
 		return DWARF_CB_ABORT;
 	}
-	return cf_frame_push(w->t, w->max, pc, activation) ? DWARF_CB_OK : DWARF_CB_ABORT;
+	Dwarf_Word sp = 0;
+	if (w->sp_reg >= 0)
+		dwfl_frame_reg(state, (unsigned)w->sp_reg, &sp);
+	return cf_frame_push(w->t, w->max, pc, sp, activation) ? DWARF_CB_OK : DWARF_CB_ABORT;
 }
 
 static int on_thread(Dwfl_Thread *thread, void *arg)
@@ -93,7 +98,7 @@ static int on_thread(Dwfl_Thread *thread, void *arg)
 			t = &c->bt->thread[i];
 	if (!t)
 		return DWARF_CB_OK;
-	struct walk w = {t, c->max};
+	struct walk w = {t, c->max, c->m->core.machine == EM_X86_64 ? 7 : c->m->core.machine == EM_AARCH64 ? 31 : -1};
 	if (dwfl_thread_getframes(thread, on_frame, &w) != 0 && !t->end)
 		t->end = cf_xstrdup(dwfl_errmsg(-1));
 	return DWARF_CB_OK;

@@ -146,8 +146,9 @@ int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrac
 		}
 		bool activation = true;
 		for (;;) {
-			unw_word_t ip;
-			if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !cf_frame_push(t, max, ip, activation))
+			unw_word_t ip, sp = 0;
+			unw_get_reg(&cur, UNW_REG_SP, &sp);
+			if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !cf_frame_push(t, max, ip, sp, activation))
 				break;
 			/* The frame a signal trampoline returns to was interrupted, not called. */
 			activation = unw_is_signal_frame(&cur) > 0;
