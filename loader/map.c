@@ -1,0 +1,289 @@
+/* Mapping ELF objects and finding them: DT_NEEDED breadth first through
+ * LD_LIBRARY_PATH, DT_RPATH/DT_RUNPATH (with $ORIGIN) and the loader's own
+ * folder. */
+#include "elf.h"
+
+#include "internal.h"
+#include "libc.h"
+
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+
+static int prot_of(uint32_t f)
+{
+	return (f & PF_R ? PROT_READ : 0) | (f & PF_W ? PROT_WRITE : 0) | (f & PF_X ? PROT_EXEC : 0);
+}
+
+/* Maps the ELF object open on FD into P. Returns 0, or -1 with ERR set. */
+static int map_object(int fd, const char *path, struct dso *p, int allow_exec, char *err, size_t errlen)
+{
+	union {
+		Ehdr eh;
+		unsigned char buf[1024];
+	} u;
+	long n = pread(fd, u.buf, sizeof u.buf, 0);
+	Ehdr *eh = &u.eh;
+	if (n < (long)sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != CFRT_ELFCLASS || eh->e_machine != CFRT_EM ||
+	    (eh->e_type != ET_DYN && !(allow_exec && eh->e_type == ET_EXEC)) || eh->e_phentsize != sizeof(Phdr) ||
+	    eh->e_phnum == 0 || eh->e_phnum > 64) {
+		snprintf(err, errlen, "%s: not an ELF object this loader can run", path);
+		return -1;
+	}
+	size_t phsize = eh->e_phnum * sizeof(Phdr);
+	Phdr *ph = malloc(phsize);
+	if (!ph || pread(fd, ph, phsize, (long)eh->e_phoff) != (long)phsize) {
+		free(ph);
+		snprintf(err, errlen, "%s: truncated program headers", path);
+		return -1;
+	}
+	uintptr_t lo = (uintptr_t)-1, hi = 0, pg = __cfrt_pagesize;
+	for (size_t i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD) {
+			if ((ph[i].p_vaddr & -pg) < lo)
+				lo = ph[i].p_vaddr & -pg;
+			if (ph[i].p_vaddr + ph[i].p_memsz > hi)
+				hi = ph[i].p_vaddr + ph[i].p_memsz;
+		}
+	if (hi <= lo) {
+		free(ph);
+		snprintf(err, errlen, "%s: nothing to load", path);
+		return -1;
+	}
+	hi = (hi + pg - 1) & -pg;
+	/* Reserve the whole span, then map each segment over it. */
+	unsigned char *map = __cfrt_mmap(eh->e_type == ET_EXEC ? (void *)lo : 0, hi - lo, PROT_NONE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | (eh->e_type == ET_EXEC ? MAP_FIXED : 0), -1, 0);
+	if (map == (void *)-1) {
+		free(ph);
+		snprintf(err, errlen, "%s: cannot reserve %lu bytes", path, (unsigned long)(hi - lo));
+		return -1;
+	}
+	uintptr_t base = (uintptr_t)map - lo;
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		Phdr *s = &ph[i];
+		if (s->p_type != PT_LOAD)
+			continue;
+		uintptr_t start = base + (s->p_vaddr & -pg), off = s->p_offset & -pg;
+		uintptr_t fend = base + s->p_vaddr + s->p_filesz, mend = base + s->p_vaddr + s->p_memsz;
+		int prot = prot_of(s->p_flags);
+		if (s->p_filesz &&
+		    __cfrt_mmap((void *)start, fend - start, prot | (s->p_memsz > s->p_filesz ? PROT_WRITE : 0),
+				MAP_PRIVATE | MAP_FIXED, fd, (long)off) == (void *)-1) {
+			snprintf(err, errlen, "%s: cannot map a segment", path);
+			__cfrt_munmap(map, hi - lo);
+			free(ph);
+			return -1;
+		}
+		if (s->p_memsz > s->p_filesz) {
+			/* bss: zero the tail of the last file page, map zeros after it */
+			uintptr_t pgend = (fend + pg - 1) & -pg;
+			if (s->p_filesz)
+				memset((void *)fend, 0, pgend - fend);
+			else
+				pgend = start;
+			if (mend > pgend)
+				__cfrt_mmap((void *)pgend, mend - pgend, prot, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0);
+			if (s->p_filesz && !(prot & PROT_WRITE))
+				mprotect((void *)start, pgend - start, prot);
+		}
+	}
+	p->base = base;
+	p->map = map;
+	p->map_len = hi - lo;
+	p->phnum = eh->e_phnum;
+	p->phdr = NULL;
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		Phdr *s = &ph[i];
+		if (s->p_type == PT_PHDR)
+			p->phdr = (Phdr *)(base + s->p_vaddr);
+		else if (s->p_type == PT_DYNAMIC)
+			p->dynv = (Dyn *)(base + s->p_vaddr);
+		else if (s->p_type == PT_GNU_RELRO) {
+			p->relro_start = s->p_vaddr & -pg;
+			p->relro_end = (s->p_vaddr + s->p_memsz) & -pg;
+		} else if (s->p_type == PT_TLS) {
+			p->tls_image = (void *)(base + s->p_vaddr);
+			p->tls_len = s->p_filesz;
+			p->tls_size = s->p_memsz;
+			p->tls_align = s->p_align ? s->p_align : 1;
+		} else if (s->p_type == PT_LOAD && !p->phdr && eh->e_phoff >= s->p_offset &&
+			   eh->e_phoff + phsize <= s->p_offset + s->p_filesz) {
+			p->phdr = (Phdr *)(base + s->p_vaddr + (eh->e_phoff - s->p_offset));
+		}
+	}
+	if (!p->phdr)
+		p->phdr = ph;  /* headers not mapped: keep our copy */
+	else
+		free(ph);
+	if (!p->dynv) {
+		snprintf(err, errlen, "%s: not a dynamic object", path);
+		return -1;
+	}
+	return 0;
+}
+
+struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen)
+{
+	int fd = open(path, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	int r = map_object(fd, path, p, 1, err, errlen);
+	close(fd);
+	if (r != 0)
+		return NULL;
+	p->path = strdup(path);
+	return p;
+}
+
+char *__cfrt_self_exe(void)
+{
+	char buf[4096];
+	long n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	return strdup(buf);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* Appends the folders of a search list to BUF, expanding $ORIGIN. */
+static void add_paths(char *buf, size_t len, const char *list, const struct dso *origin)
+{
+	if (!list)
+		return;
+	char dir[4096] = ".";
+	if (origin && origin->path) {
+		const char *s = strrchr(origin->path, '/');
+		if (s) {
+			size_t n = (size_t)(s - origin->path);
+			if (n >= sizeof dir)
+				n = sizeof dir - 1;
+			memcpy(dir, origin->path, n);
+			dir[n ? n : 1] = 0;
+			if (!n)
+				dir[0] = '/';
+		}
+	}
+	size_t o = strlen(buf);
+	for (const char *p = list; *p && o + 1 < len; p++) {
+		if (!strncmp(p, "$ORIGIN", 7) || !strncmp(p, "${ORIGIN}", 9)) {
+			o += (size_t)snprintf(buf + o, len - o, "%s", dir);
+			p += p[1] == '{' ? 8 : 6;
+			continue;
+		}
+		buf[o++] = *p == ';' ? ':' : *p;
+	}
+	if (o + 1 < len && o && buf[o - 1] != ':')
+		buf[o++] = ':';
+	buf[o < len ? o : len - 1] = 0;
+}
+
+static struct dso *find_loaded(const char *name)
+{
+	for (struct dso *p = __cfrt_head; p; p = p->next)
+		if (p->path && (!strcmp(p->path, name) || !strcmp(base_name(p->path), name)))
+			return p;
+	return NULL;
+}
+
+struct dso *__cfrt_load_library(const char *name, struct dso *needed_by, char *err, size_t errlen)
+{
+	/* We are the C library: any request for it, or for ourselves, is us. */
+	if (!strcmp(name, "libcfrt.so") || !strcmp(name, base_name(__cfrt_ldso->name)) || !strcmp(name, "libc.so") ||
+	    !strncmp(name, "libc.so.", 8) || !strcmp(name, "libpthread.so.0") || !strcmp(name, "libdl.so.2"))
+		return __cfrt_ldso;
+	struct dso *p = find_loaded(name);
+	if (p)
+		return p;
+	char search[8192] = "", path[4096];
+	int fd = -1;
+	if (strchr(name, '/')) {
+		snprintf(path, sizeof path, "%s", name);
+		fd = open(path, 0);
+		snprintf(search, sizeof search, "%s", name);
+	} else {
+		add_paths(search, sizeof search, getenv("LD_LIBRARY_PATH"), NULL);
+		if (needed_by && needed_by->rpath && !needed_by->runpath)
+			add_paths(search, sizeof search, needed_by->rpath, needed_by);
+		if (needed_by && needed_by->runpath)
+			add_paths(search, sizeof search, needed_by->runpath, needed_by);
+		add_paths(search, sizeof search, "$ORIGIN", __cfrt_ldso);
+		for (const char *s = search; *s && fd < 0;) {
+			size_t n = strcspn(s, ":");
+			if (n)
+				snprintf(path, sizeof path, "%.*s/%s", (int)n, s, name);
+			else
+				snprintf(path, sizeof path, "%s", name);
+			fd = open(path, 0);
+			s += n + (s[n] == ':');
+		}
+		size_t sl = strlen(search);
+		if (sl && search[sl - 1] == ':')
+			search[sl - 1] = 0;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: not found (needed by %s; searched %s)", name,
+			 needed_by ? (needed_by->is_main ? __cfrt_progname : needed_by->name) : "dlopen",
+			 search[0] ? search : "nothing");
+		return NULL;
+	}
+	struct stat_min st;
+	if (__cfrt_fstat(fd, &st) == 0)
+		for (struct dso *q = __cfrt_head; q; q = q->next)
+			if (q->dev == st.dev && q->ino == st.ino && q->map) {
+				close(fd);
+				return q;
+			}
+	p = calloc(1, sizeof *p);
+	if (!p || map_object(fd, path, p, 0, err, errlen) != 0) {
+		close(fd);
+		free(p);
+		return NULL;
+	}
+	close(fd);
+	p->dev = st.dev;
+	p->ino = st.ino;
+	p->path = strdup(path);
+	p->name = p->path;
+	__cfrt_decode_dyn(p);
+	/* Append to the load list (link_map order follows). */
+	p->prev = __cfrt_tail;
+	__cfrt_tail->next = p;
+	__cfrt_tail = p;
+	return p;
+}
+
+int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
+{
+	/* Breadth first: walk the list while it grows. */
+	for (struct dso *p = first; p; p = p->next) {
+		if (p->deps || p->is_ldso)
+			continue;
+		size_t cnt = 0;
+		for (Dyn *d = p->dynv; d->d_tag; d++)
+			cnt += d->d_tag == DT_NEEDED;
+		p->deps = calloc(cnt + 1, sizeof *p->deps);
+		for (Dyn *d = p->dynv; d->d_tag; d++) {
+			if (d->d_tag != DT_NEEDED)
+				continue;
+			struct dso *dep = __cfrt_load_library(p->strings + d->d_un.d_val, p, err, errlen);
+			if (!dep)
+				return -1;
+			p->deps[p->ndeps++] = dep;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,4 @@
+int plugin_twice(int v)
+{
+	return 2 * v;
+}
