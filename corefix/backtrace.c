@@ -69,16 +69,8 @@ void cf_backtrace_free(struct cf_backtrace *bt)
 {
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
-		for (size_t k = 0; k < t->nframe; k++) {
-			struct cf_frame *f = &t->frame[k];
-			free(f->function);
-			free(f->file);
-			for (size_t j = 0; j < f->ninl; j++) {
-				free(f->inl[j].function);
-				free(f->inl[j].file);
-			}
-			free(f->inl);
-		}
+		for (size_t k = 0; k < t->nframe; k++)
+			cf_frame_free_symbols(&t->frame[k]);
 		free(t->frame);
 		free(t->end);
 	}

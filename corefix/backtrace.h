@@ -70,6 +70,8 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 void cf_symbolizer_free(struct cf_symbolizer *s);
 void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f);
 struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
+/* Frees what cf_symbolize put in F (names, files, inline chain). */
+void cf_frame_free_symbols(struct cf_frame *f);
 
 /* The unwinders: fill every thread's frames (pcs) from its registers. */
 int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt);

@@ -126,7 +126,7 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 	return s;
 }
 
-static void free_sym(struct cf_frame *f)
+void cf_frame_free_symbols(struct cf_frame *f)
 {
 	free(f->function);
 	free(f->file);
@@ -187,7 +187,7 @@ void cf_symbolizer_free(struct cf_symbolizer *s)
 		return;
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->cache[i].used)
-			free_sym(&s->cache[i].f);
+			cf_frame_free_symbols(&s->cache[i].f);
 	free(s->cache);
 	dwfl_end(s->dwfl);
 	free(s->debuginfo_path);

@@ -262,6 +262,17 @@ static inline int synth_write(const struct synth *s, const char *path)
 }
 
 static int failures;
+
+/* Removes the test's scratch folder and reports; the exit status of main. */
+static inline int test_finish(const char *name, const char *dir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failures++;
+	printf("%s: %s\n", name, failures ? "FAILED" : "ok");
+	return failures != 0;
+}
 #define CHECK(cond, ...)                                                                                              \
 	do {                                                                                                          \
 		if (!(cond)) {                                                                                        \

@@ -246,10 +246,5 @@ int main(void)
 	test_32bit_big_endian();
 	test_64k_pages();
 	test_km_entries();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failures++;
-	printf("unit_bias: %s\n", failures ? "FAILED" : "ok");
-	return failures != 0;
+	return test_finish("unit_bias", dir);
 }

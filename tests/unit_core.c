@@ -65,10 +65,5 @@ int main(void)
 	cf_model_free(&m);
 	synth_free(&s);
 
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failures++;
-	printf("unit_core: %s\n", failures ? "FAILED" : "ok");
-	return failures != 0;
+	return test_finish("unit_core", dir);
 }

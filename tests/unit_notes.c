@@ -96,10 +96,5 @@ int main(void)
 	prpsinfo(0);
 	lies();
 	km_notes();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failures++;
-	printf("unit_notes: %s\n", failures ? "FAILED" : "ok");
-	return failures != 0;
+	return test_finish("unit_notes", dir);
 }
