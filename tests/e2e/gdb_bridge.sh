@@ -1,0 +1,68 @@
+#!/bin/bash
+# The gdb bridge: `corefix` typed in gdb fixes glibc ld.so, musl .so and KM
+# cores; libcfrt.so's auto-load fixes cores of our loader run as a command
+# with nothing typed (at start-up, on core-file later, on a second core);
+# a hostile path runs nothing and is reported as skipped; a stale library
+# is a warning in gdb; errors are gdb errors.
+. "$(dirname "$0")/../lib.sh"
+: "${CFRT_LIB:?}"
+BRIDGE="$(dirname "$COREFIX")/../share/corefix/gdb/corefix.py"
+[ -f "$BRIDGE" ] || fail "no $BRIDGE"
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+MUSL=$(readlink -f /lib/ld-musl-x86_64.so.1)
+LD="$CFRT_LIB/libcfrt.so"
+export COREFIX
+g() { (cd / && gdb -batch -nx "$@" 2>&1); }
+last_bt() { awk '/^add symbol table|^corefix: / {buf = ""; next} /^#/ {buf = buf $0 "\n"} END {printf "%s", buf}'; }
+
+copy_set glibc "$WORK/g"
+make_core "$WORK/g" "$LDSO" ./prog
+out=$(g -ex "source $BRIDGE" "$LDSO" "$WORK/g/core" -ex corefix -ex bt)
+expect "$out" '^corefix: loaded +.*/g/prog  \(bias 0x[0-9a-f]+ from NT_FILE\+link_map\)' "manual corefix, glibc"
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "manual corefix, glibc"
+out=$(g -ex "source $BRIDGE" "$LDSO" "$WORK/g/core" -ex 'info corefix')
+expect "$out" '^main +.*/g/prog$' "info corefix"
+
+copy_set musl "$WORK/m"
+ln -s "$MUSL" "$WORK/m/libc.so"
+make_core "$WORK/m" ./libc.so ./prog.so
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/m/core" -ex corefix -ex bt)
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "manual corefix, musl .so program"
+"$MKCORE" km "$WORK/m/core" "$WORK/m/kmcore" "$MUSL" libc.so || fail "mkcore"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/m/kmcore" -ex corefix -ex 'thread apply all bt')
+expect "$out" 'main \(\) at [^ ]*main\.c:5' "manual corefix, KM core"
+expect "$out" 'crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "manual corefix, KM core"
+
+# Auto-load: our loader run as a command, nothing typed.
+copy_set cfrt "$WORK/c"
+make_core "$WORK/c" "$LD" ./prog && mv "$WORK/c/core" "$WORK/c/core.prog"
+make_core "$WORK/c" "$LD" ./threads && mv "$WORK/c/core" "$WORK/c/core.threads"
+SAFE=(-iex "add-auto-load-safe-path $CFRT_LIB")
+out=$(g "${SAFE[@]}" "$LD" "$WORK/c/core.prog" -ex bt)
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "auto-load at start-up"
+out=$(g "${SAFE[@]}" "$LD" -ex "core-file $WORK/c/core.prog" -ex bt -ex "core-file $WORK/c/core.threads" -ex bt)
+expect "$out" '#2 .*main \(\) at [^ ]*main\.c:5' "auto-load on core-file"
+expect "$(last_bt <<<"$out")" 'crasher \(arg=0x0\) at [^ ]*threads\.c:19' "auto-load on a second core"
+out=$(g "$LD" "$WORK/c/core.prog" -ex bt)
+expect_not "$(last_bt <<<"$out")" 'main \(\) at' "without the safe path nothing is auto-loaded"
+
+# A hostile path: nothing runs, the module is skipped and says so.
+marker="$WORK/pwned"
+h="$WORK/h"$'\n'"shell touch $marker"$'\n'"x"
+copy_set glibc "$h"
+make_core "$h" "$LDSO" ./prog
+ln -sf "$h/core" "$WORK/hcore"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/hcore" -ex corefix)
+[ ! -e "$marker" ] || fail "a hostile path ran a command"
+expect "$out" 'corefix: skipped .*/h\\nshell touch .*prog  \(its path holds control characters\)' "hostile path"
+
+# A stale library is a warning in gdb; errors are gdb errors.
+cp "$WORK/g/liba.so" "$WORK/g/libb.so"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex corefix)
+expect "$out" '^warning: .*libb\.so: build-id mismatch' "stale library"
+expect "$out" 'corefix: skipped +.*/g/libb\.so  \(build-id-mismatch\)' "stale library"
+out=$(g -ex "source $BRIDGE" -ex corefix -ex 'echo after\n')
+expect "$out" '^corefix: no core file' "no core"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --bogus')
+expect "$out" "corefix: .*(unrecognized option|bad option)" "bad option"
+exit 0
