@@ -49,6 +49,7 @@ static int read_elf(Elf *elf, size_t limit, struct cf_elfinfo *info)
 	info->is64 = eh.e_ident[EI_CLASS] == ELFCLASS64;
 	info->big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	info->entry = eh.e_entry;
+	info->phoff = eh.e_phoff;
 	info->phdr = cf_xcalloc(n, sizeof *info->phdr);
 	for (size_t i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, (int)i, &info->phdr[info->nphdr]))

@@ -12,7 +12,7 @@
 struct cf_elfinfo {
 	uint16_t type, machine;
 	bool is64, big;
-	uint64_t entry;
+	uint64_t entry, phoff;
 	size_t nphdr;
 	GElf_Phdr *phdr;
 	unsigned char buildid[CF_BUILDID_MAX];

@@ -35,6 +35,7 @@ static void apply(struct cf_model *m, const struct cf_km_image *k)
 		mod = cf_model_add(m, k->filename);
 		mod->info.type = k->type;
 		mod->info.entry = k->entry;
+		mod->info.phoff = 64;
 		mod->info.is64 = true;
 		mod->info.nphdr = k->nphdr;
 		mod->info.phdr = cf_xcalloc(k->nphdr, sizeof *k->phdr);

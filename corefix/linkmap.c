@@ -105,7 +105,7 @@ static struct cf_module *match(struct cf_model *m, uint64_t l_ld, const char *na
 	return mod;
 }
 
-static void take_entry(struct cf_model *m, const struct cf_options *opt, uint64_t l_addr, const char *name,
+static void take_entry(struct cf_model *m, const struct cf_options *opt, uint64_t lm, uint64_t l_addr, const char *name,
 		       uint64_t l_ld, bool head)
 {
 	struct cf_module *mod = match(m, l_ld, name);
@@ -145,6 +145,10 @@ static void take_entry(struct cf_model *m, const struct cf_options *opt, uint64_
 			cf_elfinfo_free(&info);
 	}
 	mod->sources |= CF_SRC_LINKMAP;
+	if (!mod->in_linkmap) {
+		mod->lm_entry = lm;
+		mod->lm_name = cf_xstrdup(name);
+	}
 	mod->in_linkmap = true;
 	mod->l_addr = l_addr;
 	mod->l_ld = l_ld;
@@ -198,7 +202,7 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt)
 				cf_warn(&m->diag, "%s: link_map entry at 0x%llx has a bad l_prev", m->core.path,
 					(unsigned long long)lm);
 			char *name = l_name ? cf_core_read_string(&m->core, l_name, MAX_NAME) : NULL;
-			take_entry(m, opt, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
+			take_entry(m, opt, lm, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
 			free(name);
 			m->lm_entries++;
 			prev = lm;

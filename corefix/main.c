@@ -13,6 +13,7 @@
 #include "backtrace.h"
 #include "emit.h"
 #include "model.h"
+#include "rewrite.h"
 #include "triage.h"
 
 #ifndef COREFIX_VERSION
@@ -27,6 +28,8 @@ static const char usage_text[] =
 	"       corefix explain [OPTION]... CORE [EXE]\n"
 	"       corefix backtrace [--json] [--unwinder=dwfl|libunwind] [OPTION]... CORE [EXE]\n"
 	"       corefix triage [--json|--markdown] [OPTION]... CORE|DIR...\n"
+	"       corefix rewrite [--dry-run [--json]] [OPTION]... CORE -o OUT\n"
+	"       corefix rewrite --in-place --backup FILE [OPTION]... CORE\n"
 	"\n"
 	"Make a core from a program started by a dynamic loader run as a command\n"
 	"(ld.so ./prog, ld-musl ./prog.so, Kontain KM) debuggable: find every module\n"
@@ -41,6 +44,8 @@ static const char usage_text[] =
 	"  backtrace       every thread's stack, crashing thread first, symbolized\n"
 	"                  without gdb (libdwfl; --unwinder=libunwind for the second opinion)\n"
 	"  triage          group cores by crash signature: one line per distinct crash\n"
+	"  rewrite         write a repaired core that plain gdb, lldb and eu-stack read\n"
+	"                  right (the input is never modified)\n"
 	"\n"
 	"EXE is the real program, when the core's record of it is not enough.\n"
 	"\n"
@@ -55,6 +60,9 @@ static const char usage_text[] =
 	"  --debug-dir DIR        look for separate debug info in DIR too (repeatable)\n"
 	"  --rules DIR            triage: signature rule files (default: installed rules)\n"
 	"  --frames N             triage: frames in a signature (default 3)\n"
+	"  --dry-run              rewrite: list every change, write nothing\n"
+	"  --in-place             rewrite: replace CORE itself (needs --backup)\n"
+	"  --backup FILE          rewrite --in-place: keep the original as FILE\n"
 	"  --sysroot DIR          look for absolute paths under DIR first\n"
 	"  --path-map OLD=NEW     replace the prefix OLD of recorded paths by NEW (repeatable)\n"
 	"  --search DIR           look for modules by file name in DIR (repeatable)\n"
@@ -84,9 +92,9 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 struct args {
-	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN, CMD_BACKTRACE, CMD_TRIAGE } cmd;
-	bool json, markdown, quiet;
-	const char *core, *output, *cache_dir, *expect_frame, *rules;
+	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN, CMD_BACKTRACE, CMD_TRIAGE, CMD_REWRITE } cmd;
+	bool json, markdown, quiet, dry_run, in_place;
+	const char *core, *output, *cache_dir, *expect_frame, *rules, *backup;
 	struct cf_options opt;
 	struct cf_bt_options bt;
 	size_t sig_frames;
@@ -116,6 +124,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{"max-frames", required_argument, NULL, 'F'}, {"expect-frame", required_argument, NULL, 'E'},
 		{"debug-dir", required_argument, NULL, 'G'}, {"rules", required_argument, NULL, 'R'},
 		{"frames", required_argument, NULL, 'N'},
+		{"dry-run", no_argument, NULL, 'n'},   {"in-place", no_argument, NULL, 'I'},
+		{"backup", required_argument, NULL, 'B'},
 		{NULL, 0, NULL, 0},
 	};
 	int first = 1;
@@ -130,6 +140,8 @@ static int parse(int argc, char **argv, struct args *a)
 			a->cmd = CMD_BACKTRACE, first = 2;
 		else if (!strcmp(argv[1], "triage"))
 			a->cmd = CMD_TRIAGE, first = 2;
+		else if (!strcmp(argv[1], "rewrite"))
+			a->cmd = CMD_REWRITE, first = 2;
 	}
 	optind = first;
 	int c;
@@ -169,6 +181,9 @@ static int parse(int argc, char **argv, struct args *a)
 				return usage_error("--frames wants a number from 1 to 32, not '%s'", optarg);
 			break;
 		case 'E': a->expect_frame = optarg; break;
+		case 'n': a->dry_run = true; break;
+		case 'I': a->in_place = true; break;
+		case 'B': a->backup = optarg; break;
 		case 'R': a->rules = optarg; break;
 		case 'G':
 			a->bt.debug_dirs = cf_xrealloc(a->bt.debug_dirs, a->bt.ndebug + 1, sizeof *a->bt.debug_dirs);
@@ -195,8 +210,18 @@ static int parse(int argc, char **argv, struct args *a)
 		return usage_error("extra operand '%s'", argv[optind + 2]);
 	a->core = argv[optind];
 	a->opt.exe = left == 2 ? argv[optind + 1] : NULL;
-	if (a->json && a->cmd != CMD_MODULES && a->cmd != CMD_BACKTRACE)
-		return usage_error("%s", "--json goes with 'modules', 'backtrace' and 'triage'");
+	if (a->json && a->cmd != CMD_MODULES && a->cmd != CMD_BACKTRACE && !(a->cmd == CMD_REWRITE && a->dry_run))
+		return usage_error("%s", "--json goes with 'modules', 'backtrace', 'triage' and 'rewrite --dry-run'");
+	if (a->cmd == CMD_REWRITE) {
+		if (a->in_place != (a->backup != NULL))
+			return usage_error("%s", "--in-place needs --backup FILE (and --backup goes with --in-place)");
+		if (!a->dry_run && !a->in_place && !a->output)
+			return usage_error("%s", "rewrite needs -o OUT (or --dry-run, or --in-place --backup FILE)");
+		if (a->in_place && a->output)
+			return usage_error("%s", "--in-place writes CORE itself; -o does not go with it");
+	} else if (a->dry_run || a->in_place || a->backup) {
+		return usage_error("%s", "--dry-run, --in-place and --backup go with 'rewrite'");
+	}
 	if (a->expect_frame && a->cmd != CMD_BACKTRACE)
 		return usage_error("%s", "--expect-frame goes with 'backtrace'");
 	return 0;
@@ -234,6 +259,31 @@ static int close_output(FILE *f, const char *path, char *tmp)
 	}
 	free(tmp);
 	return 0;
+}
+
+static int rewrite(struct cf_model *m, struct args *a)
+{
+	struct cf_plan plan;
+	cf_rewrite_plan(m, &plan);
+	for (size_t i = 0; !a->quiet && i < m->diag.nwarn; i++)
+		if (strstr(m->diag.warn[i], "DT_DEBUG") || strstr(m->diag.warn[i], "dynamic section"))
+			fprintf(stderr, "corefix: warning: %s\n", m->diag.warn[i]);
+	const char *target = a->in_place ? a->core : a->output;
+	int r = plan.incomplete ? EXIT_PARTIAL : EXIT_COMPLETE;
+	if (a->dry_run) {
+		cf_plan_print(stdout, m, &plan, target, a->json);
+	} else {
+		struct cf_diag d = {0};
+		if (cf_rewrite_write(a->core, target, &plan, a->in_place ? a->backup : NULL, &d) != 0) {
+			fprintf(stderr, "corefix: %s\n", d.error);
+			r = EXIT_BAD;
+		} else if (!a->quiet) {
+			fprintf(stderr, "corefix: %s: %s\n", target,
+				plan.npatch ? "written with the repairs listed by --dry-run" : "nothing to repair; a byte-identical copy");
+		}
+	}
+	cf_plan_free(&plan);
+	return r;
 }
 
 /* Exit 0 when the crashing thread has a frame (or inlined function)
@@ -312,6 +362,14 @@ int main(int argc, char **argv)
 	if (!a.quiet)
 		for (size_t i = 0; i < m.diag.nwarn; i++)
 			fprintf(stderr, "corefix: warning: %s\n", m.diag.warn[i]);
+	if (a.cmd == CMD_REWRITE) {
+		int r = rewrite(&m, &a);
+		cf_model_free(&m);
+		free(a.opt.map);
+		free(a.opt.search);
+		free(a.bt.debug_dirs);
+		return r;
+	}
 	char *tmp;
 	FILE *out = open_output(a.output, &tmp);
 	int status = m.diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
@@ -326,7 +384,8 @@ int main(int argc, char **argv)
 			break;
 		case CMD_EXPLAIN: cf_emit_explain(out, &m); break;
 		case CMD_BACKTRACE: status = emit_backtrace(out, &m, &a); break;
-		case CMD_TRIAGE: break;
+		case CMD_TRIAGE:
+		case CMD_REWRITE: break;
 		}
 		if (close_output(out, a.output, tmp) != 0)
 			status = EXIT_BAD;

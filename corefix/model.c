@@ -322,6 +322,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 		if (m->mod[i].not_elf && !m->mod[i].in_linkmap) {
 			free(m->mod[i].name);
 			free(m->mod[i].path);
+			free(m->mod[i].lm_name);
 			cf_elfinfo_free(&m->mod[i].info);
 			continue;
 		}
@@ -342,6 +343,7 @@ void cf_model_free(struct cf_model *m)
 	for (size_t i = 0; i < m->nmod; i++) {
 		free(m->mod[i].name);
 		free(m->mod[i].path);
+		free(m->mod[i].lm_name);
 		cf_elfinfo_free(&m->mod[i].info);
 	}
 	free(m->mod);

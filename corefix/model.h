@@ -44,6 +44,8 @@ struct cf_module {
 	bool bias_conflict;     /* NT_FILE entries admit no common bias */
 	bool in_linkmap;
 	uint64_t l_addr, l_ld;
+	uint64_t lm_entry;      /* address of its struct link_map */
+	char *lm_name;          /* l_name as read from the core */
 	bool elf_known;         /* INFO holds program headers (file, memory or KM note) */
 	struct cf_elfinfo info;
 	bool not_elf;           /* known not to be an ELF object */

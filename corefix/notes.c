@@ -185,6 +185,8 @@ static void read_one(const struct cf_core *c, struct cf_notes *n, const GElf_Nhd
 		case CF_NT_SIGINFO: read_siginfo(c, n, desc, nh->n_descsz); return;
 		default: break;
 		}
+	} else if (owner_is(name, nh->n_namesz, "LINUX")) {
+		n->nlinux++;
 	} else if (owner_is(name, nh->n_namesz, "KMSP")) {
 		n->nkmsp++;
 		if (nh->n_type == CF_NT_KM_GUEST)

@@ -62,6 +62,7 @@ struct cf_notes {
 	struct cf_km_image km_guest, km_dynlinker;
 	bool km_short_names;            /* saw n_namesz == 4 for "CORE" */
 	size_t nkmsp;                   /* KMSP notes seen */
+	size_t nlinux;                  /* "LINUX" notes (the kernel's FPU state): mark a Linux core */
 	size_t nskipped;                /* notes we do not use */
 };
 

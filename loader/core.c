@@ -275,6 +275,8 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	/* No "LINUX" FPU notes here: say the OS in the header (lldb needs one or the other). */
+	eh.e_ident[7] = 3; /* EI_OSABI = ELFOSABI_GNU */
 	eh.e_type = ET_CORE;
 	eh.e_machine = CFRT_EM;
 	eh.e_version = EV_CURRENT;

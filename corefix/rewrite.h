@@ -1,0 +1,35 @@
+/* `corefix rewrite`: a repaired copy of a core that plain debuggers read
+ * right. The plan is a list of byte patches over a sparse copy of the
+ * input; everything not patched is the input, bit for bit. */
+#ifndef COREFIX_REWRITE_H
+#define COREFIX_REWRITE_H
+#include <stdio.h>
+
+#include "model.h"
+
+struct cf_patch {
+	uint64_t offset;        /* in the output file; >= input size means appended */
+	size_t len;
+	unsigned char *bytes;
+	char *what;             /* one line for people (--dry-run) */
+};
+
+struct cf_plan {
+	struct cf_patch *patch;
+	size_t npatch;
+	char **note;            /* what changed inside the rebuilt notes */
+	size_t nnote;
+	uint64_t in_size, out_size;
+	bool incomplete;        /* a wanted change was impossible (warnings say which) */
+};
+
+int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan);
+void cf_plan_free(struct cf_plan *plan);
+void cf_plan_print(FILE *out, const struct cf_model *m, const struct cf_plan *plan, const char *output, bool json);
+/* Writes the repaired core to OUTPUT through a temporary file beside it. */
+int cf_rewrite_write(const char *core, const char *output, const struct cf_plan *plan, const char *backup,
+		     struct cf_diag *d);
+/* Copies IN to OUT keeping holes (reflink when the filesystem can). */
+int cf_sparse_copy(int in, int out, uint64_t size, char *err, size_t errlen);
+
+#endif
