@@ -19,18 +19,9 @@ static char core_path[4096];
 static struct snap snaps[MAX_THREADS];
 static volatile int nsnaps, writing, forever;
 
-/* ucontext → user_regs_struct (x86-64). gregs order: r8 r9 r10 r11 r12 r13
- * r14 r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags csgsfs ... */
 static void regs_from_ucontext(const void *uc, uint64_t *r)
 {
-	const uint64_t *g = (const uint64_t *)((const char *)uc + 40);
-	static const signed char from[NREG] = {7, 6, 5, 4, 10, 11, 3, 2, 1, 0, 13, 14, 12, 9, 8, -1, 16, -2, 17, 15,
-					       -3, -4, -5, -6, -6, -6, -6};
-	for (int i = 0; i < NREG; i++) {
-		int f = from[i];
-		r[i] = f >= 0 ? g[f] : f == -1 ? (uint64_t)-1 : f == -2 ? 0x33 : f == -3 ? 0x2b
-		       : f == -4 ? (uint64_t)(uintptr_t)__get_tp() : 0;
-	}
+	arch_prstatus_regs(uc, __get_tp(), (unsigned long long *)r);
 }
 
 static void on_snapshot(int sig, siginfo_t *si, void *uc)
@@ -152,7 +143,7 @@ static void note(char **o, const char *name, uint32_t type, const void *desc, si
 
 static void prstatus(char **o, int sig, int tid, const uint64_t *regs)
 {
-	unsigned char d[336] = {0};
+	unsigned char d[ARCH_PRSTATUS_SIZE] = {0};
 	int32_t s = sig;
 	int32_t pid = tid, ppid = (int32_t)__syscall0(SYS_getppid);
 	memcpy(d + 0, &s, 4);
@@ -160,7 +151,7 @@ static void prstatus(char **o, int sig, int tid, const uint64_t *regs)
 	memcpy(d + 12, &cs, 2);
 	memcpy(d + 32, &pid, 4);
 	memcpy(d + 36, &ppid, 4);
-	memcpy(d + 112, regs, NREG * 8);
+	memcpy(d + ARCH_PRSTATUS_REGS, regs, NREG * 8);
 	note(o, "CORE", NT_PRSTATUS, d, sizeof d);
 }
 

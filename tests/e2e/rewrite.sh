@@ -80,6 +80,9 @@ done
 take normal "$WORK/g" ./prog
 "$COREFIX" rewrite -q "$WORK/cores/normal" -o "$WORK/same" || fail "no-op rewrite exit $?"
 cmp "$WORK/cores/normal" "$WORK/same" || fail "a core needing no repair must come out byte-identical"
+take cfrt-interp "$WORK/c" ./prog
+"$COREFIX" rewrite -q "$WORK/cores/cfrt-interp" -o "$WORK/same" || fail "no-op rewrite (cfrt) exit $?"
+cmp "$WORK/cores/cfrt-interp" "$WORK/same" || fail "a cfrt PT_INTERP core needs no repair: want byte-identical"
 truncate -s +64M "$WORK/cores/normal"
 "$COREFIX" rewrite -q "$WORK/cores/normal" -o "$WORK/sparse" || fail "sparse rewrite"
 [ "$(stat -c %b "$WORK/sparse")" -le $(($(stat -c %b "$WORK/cores/normal") + 64)) ] || fail "holes were filled in"
