@@ -1,5 +1,5 @@
 /* libFuzzer harness: any byte string as a core, through the whole reader
- * and model and the JSON and explain emitters. Build with the "fuzz"
+ * and model, the JSON and explain emitters and the rewrite planner. Build with the "fuzz"
  * preset; see README ("Fuzzing"). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 
 #include "emit.h"
 #include "model.h"
+#include "rewrite.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -20,6 +21,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		cf_emit_modules_json(null, &m, false);
 		cf_emit_modules_text(null, &m, false);
 		cf_emit_explain(null, &m);
+		struct cf_plan plan;
+		cf_rewrite_plan(&m, &plan);
+		cf_plan_print(null, &m, &plan, "out", true);
+		cf_plan_free(&plan);
 		fclose(null);
 	}
 	cf_model_free(&m);

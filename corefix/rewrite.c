@@ -491,6 +491,18 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 	size_t nextra = 0;
 	GElf_Ehdr eh;
 	gelf_getehdr(m->core.elf, &eh);
+	if (eh.e_phentsize != gelf_fsize(m->core.elf, ELF_T_PHDR, 1, EV_CURRENT) || eh.e_phnum >= PN_XNUM) {
+		/* Program headers we would have to rewrite are not the standard
+		 * size (or use extended numbering): leave the core alone. */
+		cf_warn(&m->diag, "%s: unusual program header table (e_phentsize %u, e_phnum %u); not rewritten",
+			m->core.path, eh.e_phentsize, eh.e_phnum);
+		plan->incomplete = true;
+		free(notes.p);
+		cf_plan_free(plan);
+		plan->in_size = plan->out_size = m->core.size;
+		plan->incomplete = true;
+		return 0;
+	}
 	if (repair && eh.e_phnum < PN_XNUM - 2) {
 		uint64_t seg_addr = 0;
 		struct blob names = name_fixes(m, plan, &seg_addr);
