@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fnmatch.h>
@@ -236,6 +237,12 @@ static FILE *open_output(const char *path, char **tmp)
 		return stdout;
 	*tmp = cf_xasprintf("%s.XXXXXX", path);
 	int fd = mkstemp(*tmp);
+	if (fd >= 0) {
+		/* mkstemp makes 0600; an output file gets the usual 0666 & ~umask. */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
 	if (fd < 0) {
 		fprintf(stderr, "corefix: %s: %s\n", path, strerror(errno));
 		free(*tmp);

@@ -19,6 +19,19 @@ note "$(grep '^#' <<<"$bt")"
 bt=$(gdb_bt "$LDSO")
 expect "$bt" 'main \(\) at [^ ]*main\.c:5' "gdb LOADER -x"
 
+# The real program moved away: EXE on the command line names it, and is
+# used because its build-id matches the core's.
+mkdir -p "$WORK/elsewhere"
+mv "$WORK/s/prog" "$WORK/elsewhere/prog"
+"$COREFIX" "$WORK/s/core" >/dev/null 2>&1 && fail "a missing program must make the output incomplete"
+corefix_gdb "$WORK/s/core" "$WORK/elsewhere/prog"
+expect "$(cat "$WORK/cmds.gdb")" 'add-symbol-file "[^"]*/elsewhere/prog" -o 0x' "script with EXE"
+expect "$(gdb_bt)" 'main \(\) at [^ ]*main\.c:5' "gdb with EXE"
+cp "$WORK/s/liba.so" "$WORK/wrong"
+"$COREFIX" "$WORK/s/core" "$WORK/wrong" 2>"$WORK/err" >/dev/null
+expect "$(cat "$WORK/err")" 'wrong: build-id differs' "a wrong EXE"
+mv "$WORK/elsewhere/prog" "$WORK/s/prog"
+
 # The model says why.
 ex=$("$COREFIX" explain "$WORK/s/core" 2>/dev/null)
 expect "$ex" 'dynamic loader .*ld-linux.* run as a command' "explain"
