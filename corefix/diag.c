@@ -74,6 +74,11 @@ void cf_warn(struct cf_diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *s = vformat(fmt, ap);
 	va_end(ap);
+	if (d->nwarn >= CF_MAX_WARN) {
+		d->suppressed++;
+		free(s);
+		return;
+	}
 	for (size_t i = 0; i < d->nwarn; i++)
 		if (strcmp(d->warn[i], s) == 0) {
 			free(s);

@@ -5,11 +5,15 @@
 #define COREFIX_DIAG_H
 #include <stddef.h>
 
+/* A crafted core can raise a warning per mapping: keep the first ones. */
+#define CF_MAX_WARN 200
+
 struct cf_diag {
 	char **warn;
 	size_t nwarn, cap;
 	char error[512];        /* the one fatal problem, if any */
 	int partial;            /* something was unusable, output is incomplete */
+	size_t suppressed;      /* warnings past the first CF_MAX_WARN, counted only */
 };
 
 void cf_warn(struct cf_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

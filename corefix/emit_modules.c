@@ -142,6 +142,8 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 		fputs(i ? ",\n    " : "\n    ", out);
 		cf_json_string(out, m->diag.warn[i]);
 	}
+	if (m->diag.suppressed)
+		fprintf(out, ",\n    \"%zu more warnings not shown\"", m->diag.suppressed);
 	fputs(m->diag.nwarn ? "\n  ]\n}\n" : "]\n}\n", out);
 	return 0;
 }

@@ -366,9 +366,12 @@ int main(int argc, char **argv)
 		free(a.opt.search);
 		return EXIT_BAD;
 	}
-	if (!a.quiet)
+	if (!a.quiet) {
 		for (size_t i = 0; i < m.diag.nwarn; i++)
 			fprintf(stderr, "corefix: warning: %s\n", m.diag.warn[i]);
+		if (m.diag.suppressed)
+			fprintf(stderr, "corefix: warning: %zu more warnings not shown\n", m.diag.suppressed);
+	}
 	if (a.cmd == CMD_REWRITE) {
 		int r = rewrite(&m, &a);
 		cf_model_free(&m);

@@ -39,6 +39,9 @@ bool cf_module_loadable(const struct cf_module *mod, bool force)
 
 bool cf_model_image_at(const struct cf_model *m, uint64_t addr, uint64_t maxlen, struct cf_elfinfo *info)
 {
+	unsigned char magic[SELFMAG];
+	if (maxlen < 64 || !cf_core_read_all(&m->core, addr, magic, SELFMAG) || memcmp(magic, ELFMAG, SELFMAG) != 0)
+		return false;  /* most mappings are no ELF header: do not copy 64 KiB to find out */
 	size_t len = maxlen < 65536 ? (size_t)maxlen : 65536;
 	unsigned char *buf = cf_xmalloc(len);
 	size_t n = cf_core_read(&m->core, addr, buf, len);
@@ -77,9 +80,9 @@ static void adopt_info(struct cf_module *mod, struct cf_elfinfo *info)
 static void load_object(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt)
 {
 	struct cf_elfinfo mem = {0}, file;
-	for (size_t i = 0; i < m->notes.nmap && !mod->header_in_core; i++) {
-		const struct cf_mapping *e = &m->notes.map[i];
-		if (e->offset == 0 && strcmp(e->name, mod->name) == 0 &&
+	for (size_t k = 0; k < mod->nmaps && !mod->header_in_core; k++) {
+		const struct cf_mapping *e = &m->notes.map[mod->map[k]];
+		if (e->offset == 0 &&
 		    cf_model_image_at(m, e->start, e->end - e->start, &mem)) {
 			mod->header_in_core = true;
 			memcpy(mod->bid_core, mem.buildid, mem.buildid_len);
@@ -323,6 +326,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 			free(m->mod[i].name);
 			free(m->mod[i].path);
 			free(m->mod[i].lm_name);
+			free(m->mod[i].map);
 			cf_elfinfo_free(&m->mod[i].info);
 			continue;
 		}
@@ -344,6 +348,7 @@ void cf_model_free(struct cf_model *m)
 		free(m->mod[i].name);
 		free(m->mod[i].path);
 		free(m->mod[i].lm_name);
+		free(m->mod[i].map);
 		cf_elfinfo_free(&m->mod[i].info);
 	}
 	free(m->mod);

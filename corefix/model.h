@@ -36,6 +36,7 @@ struct cf_module {
 	unsigned sources;       /* CF_SRC_* that know this module */
 	uint64_t lo, hi;        /* mapped address range */
 	size_t nmaps;           /* NT_FILE entries */
+	size_t *map;            /* their indices in notes.map */
 	bool has_bias;
 	uint64_t bias;
 	unsigned bias_src;      /* CF_SRC_* that agree on BIAS */

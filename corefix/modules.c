@@ -7,28 +7,47 @@
 
 static const char deleted_suffix[] = " (deleted)";
 
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Groups NT_FILE entries by file name. A crafted core can hold millions
+ * of entries with distinct names: a hash table keeps this linear. */
 void cf_modules_from_ntfile(struct cf_model *m)
 {
+	size_t cap = 64;
+	while (cap < 2 * m->notes.nmap)
+		cap *= 2;
+	size_t *slot = cf_xcalloc(cap, sizeof *slot);  /* module index + 1 */
 	for (size_t i = 0; i < m->notes.nmap; i++) {
 		const struct cf_mapping *e = &m->notes.map[i];
 		struct cf_module *mod = NULL;
-		for (size_t j = 0; j < m->nmod && !mod; j++)
-			if (strcmp(m->mod[j].name, e->name) == 0)
-				mod = &m->mod[j];
+		size_t h = (size_t)name_hash(e->name) & (cap - 1);
+		while (slot[h] && strcmp(m->mod[slot[h] - 1].name, e->name) != 0)
+			h = (h + 1) & (cap - 1);
+		if (slot[h])
+			mod = &m->mod[slot[h] - 1];
 		if (!mod) {
 			mod = cf_model_add(m, e->name);
+			slot[h] = m->nmod;
 			mod->lo = e->start;
 			mod->hi = e->end;
 			size_t len = strlen(e->name), sl = sizeof deleted_suffix - 1;
 			mod->deleted = len > sl && strcmp(e->name + len - sl, deleted_suffix) == 0;
 		}
 		mod->sources |= CF_SRC_NTFILE;
-		mod->nmaps++;
+		mod->map = cf_xrealloc(mod->map, mod->nmaps + 1, sizeof *mod->map);
+		mod->map[mod->nmaps++] = i;
 		if (e->start < mod->lo)
 			mod->lo = e->start;
 		if (e->end > mod->hi)
 			mod->hi = e->end;
 	}
+	free(slot);
 }
 
 /* Every bias that puts mapping E inside some PT_LOAD of INFO. */
@@ -68,10 +87,8 @@ void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const s
 	size_t per = info->nphdr + 1, nval = 0, voters = 0;
 	uint64_t *mine = cf_xcalloc(per, sizeof *mine), *val = NULL;
 	size_t *votes = NULL;
-	for (size_t i = 0; i < m->notes.nmap; i++) {
-		const struct cf_mapping *e = &m->notes.map[i];
-		if (strcmp(e->name, mod->name) != 0)
-			continue;
+	for (size_t k = 0; k < mod->nmaps; k++) {
+		const struct cf_mapping *e = &m->notes.map[mod->map[k]];
 		size_t n = candidates(m, e, info, mine);
 		voters += n > 0;  /* a PROT_NONE gap fits no segment: no vote */
 		for (size_t k = 0; k < n; k++) {

@@ -88,6 +88,30 @@ static void km_notes(void)
 	synth_free(&s);
 }
 
+/* A crafted core may name a million files: grouping must stay linear
+ * (quadratic work would run into ctest's timeout). */
+static void many_files(void)
+{
+	struct synth s;
+	struct cf_model m;
+	enum { N = 200000 };
+	synth_init(&s, 1, 0, EM_X86_64);
+	struct synth_map *e = calloc(N, sizeof *e);
+	char *names = malloc((size_t)N * 24);
+	for (size_t i = 0; i < N; i++) {
+		char *nm = names + i * 24;
+		snprintf(nm, 24, "/nonexistent/f%zu", i);
+		e[i] = (struct synth_map){0x10000000 + i * 0x1000, 0x10001000 + i * 0x1000, 0, nm};
+	}
+	synth_ntfile(&s, 0x1000, e, N);
+	CHECK(build(&s, &m, "many.core") == 0, "build: %s", m.diag.error);
+	CHECK(m.notes.nmap == N, "all %d mappings read (%zu)", N, m.notes.nmap);
+	cf_model_free(&m);
+	synth_free(&s);
+	free(e);
+	free(names);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -96,5 +120,6 @@ int main(void)
 	prpsinfo(0);
 	lies();
 	km_notes();
+	many_files();
 	return test_finish("unit_notes", dir);
 }
