@@ -35,13 +35,12 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 	bool libunwind = o->unwinder && !strcmp(o->unwinder, "libunwind");
 	bt->unwinder = libunwind ? "libunwind" : "dwfl";
 	bt->thread = cf_xcalloc(m->notes.nthread, sizeof *bt->thread);
-	for (size_t i = 0; i < m->notes.nthread; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < bt->nthread; j++)
-			dup |= bt->thread[j].tid == m->notes.thread[i].tid;
-		if (!dup)
+	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
+	cf_notes_first_threads(&m->notes, first);
+	for (size_t i = 0; i < m->notes.nthread; i++)
+		if (first[i])
 			bt->thread[bt->nthread++] = (struct cf_thread_bt){.tid = m->notes.thread[i].tid, .note = i};
-	}
+	free(first);
 	if (!bt->nthread)
 		return cf_fail(d, "%s: no thread (NT_PRSTATUS) in the core", m->core.path);
 	size_t max = o->max_frames ? o->max_frames : 256;

@@ -74,11 +74,10 @@ static void emit_module(FILE *out, struct cf_model *m, const struct cf_module *m
  * core-file, which would end a sourced script. */
 static uint32_t repeated_tid(const struct cf_model *m)
 {
-	for (size_t i = 0; i < m->notes.nthread; i++)
-		for (size_t j = i + 1; j < m->notes.nthread; j++)
-			if (m->notes.thread[i].tid == m->notes.thread[j].tid)
-				return m->notes.thread[i].tid;
-	return 0;
+	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
+	uint32_t tid = cf_notes_first_threads(&m->notes, first);
+	free(first);
+	return tid;
 }
 
 static void emit_core_file_py(FILE *out, const char *core, uint32_t tid)

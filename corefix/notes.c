@@ -240,6 +240,37 @@ void cf_notes_free(struct cf_notes *n)
 	memset(n, 0, sizeof *n);
 }
 
+struct tid_at {
+	uint32_t tid;
+	size_t i;
+};
+
+static int by_tid(const void *a, const void *b)
+{
+	const struct tid_at *x = a, *y = b;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+uint32_t cf_notes_first_threads(const struct cf_notes *n, bool *first)
+{
+	struct tid_at *v = cf_xcalloc(n->nthread, sizeof *v);
+	for (size_t i = 0; i < n->nthread; i++)
+		v[i] = (struct tid_at){n->thread[i].tid, i};
+	if (n->nthread)
+		qsort(v, n->nthread, sizeof *v, by_tid);
+	uint32_t repeated = 0;
+	for (size_t k = 0; k < n->nthread; k++) {
+		bool dup = k > 0 && v[k].tid == v[k - 1].tid;
+		first[v[k].i] = !dup;
+		if (dup && !repeated)
+			repeated = v[k].tid;
+	}
+	free(v);
+	return repeated;
+}
+
 bool cf_thread_reg(const struct cf_core *c, const struct cf_thread *t, int which, uint64_t *out)
 {
 	unsigned w = cf_wordsize(&c->order);

@@ -71,6 +71,11 @@ struct cf_notes {
 int cf_notes_read(const struct cf_core *c, struct cf_notes *n, struct cf_diag *d);
 void cf_notes_free(struct cf_notes *n);
 
+/* FIRST[i] is true when thread i is the first NT_PRSTATUS of its tid (KM
+ * repeats the faulting vCPU). Returns the first repeated tid, or 0.
+ * Sorting keeps this O(n log n) for cores with very many threads. */
+uint32_t cf_notes_first_threads(const struct cf_notes *n, bool *first);
+
 /* The register holding the program counter / stack pointer in NT_PRSTATUS
  * (by machine); false when unknown or out of range. */
 bool cf_thread_reg(const struct cf_core *c, const struct cf_thread *t, int which, uint64_t *out);

@@ -225,8 +225,9 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 	const struct cf_order *o = &m->core.order;
 	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
 	bool have_prpsinfo = m->notes.has_prpsinfo, have_siginfo = m->notes.has_siginfo, first_status = true;
-	size_t renamed = 0, nseen = 0;
-	uint32_t *seen = cf_xcalloc(m->notes.nthread + 1, sizeof *seen);
+	size_t renamed = 0, status_no = 0;
+	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
+	cf_notes_first_threads(&m->notes, first);
 	char args[96];
 	program_args(m->notes.psargs, args, sizeof args);
 	const char *prog = main_mod ? (main_mod->path ? main_mod->path : main_mod->name) : m->notes.fname;
@@ -248,21 +249,19 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 			renamed += nh.n_namesz == ol && ol;
 			bool core_owner = owner_is(name, nh.n_namesz, "CORE");
 			if (core_owner && nh.n_type == NT_PRSTATUS) {
+				/* Notes decode in this same order: the k-th NT_PRSTATUS that
+				 * notes.c kept is thread k (it skips only ones too short to
+				 * hold a pid, by the same rule as here). */
 				const struct cf_thread *t = NULL;
-				for (size_t k = 0; k < m->notes.nthread; k++)
-					if (m->notes.thread[k].prstatus == desc)
-						t = &m->notes.thread[k];
-				bool dup = false;
-				for (size_t k = 0; t && k < nseen; k++)
-					dup |= seen[k] == t->tid;
+				if (nh.n_descsz >= 16 + 2 * cf_wordsize(o) + 4 && status_no < m->notes.nthread)
+					t = &m->notes.thread[status_no++];
+				bool dup = t && !first[t - m->notes.thread];
 				if (dup) {
 					say(plan, cf_xasprintf("NT_PRSTATUS: the repeated copy of thread %u dropped (KM writes the "
 							       "faulting vCPU twice; gdb would take the first copy for an exited thread)",
 							       t->tid));
 					continue;
 				}
-				if (t)
-					seen[nseen++] = t->tid;
 				note(out, o, owner, nh.n_type, desc, nh.n_descsz);
 				if (first_status && !have_prpsinfo) {
 					size_t len = o->is64 ? 136 : 124;
@@ -297,7 +296,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 			}
 		}
 	}
-	free(seen);
+	free(first);
 	if (renamed)
 		say(plan, cf_xasprintf("note names: %zu notes written with n_namesz counting the NUL (\"CORE\" 4 -> 5)",
 				       renamed));
