@@ -132,11 +132,16 @@ static void add_vdso(struct cf_model *m)
  * an ELF header of a loadable object is a module, named later by link_map. */
 void cf_modules_from_memory(struct cf_model *m)
 {
+	size_t found = 0;
 	for (size_t i = 0; i < m->core.nseg; i++) {
 		const struct cf_segment *s = &m->core.seg[i];
 		struct cf_elfinfo info;
 		uint64_t base;
-		if ((s->vaddr & (m->pagesz - 1)) || s->filesz < 64 || cf_model_find_addr(m, s->vaddr) ||
+		unsigned char magic[SELFMAG];
+		/* Cheap tests first: a crafted core may hold many segments and
+		 * many modules. */
+		if ((s->vaddr & (m->pagesz - 1)) || s->filesz < 64 || !cf_core_read_all(&m->core, s->vaddr, magic, SELFMAG) ||
+		    memcmp(magic, ELFMAG, SELFMAG) != 0 || ++found > 4096 || cf_model_find_addr(m, s->vaddr) ||
 		    !cf_model_image_at(m, s->vaddr, s->memsz, &info))
 			continue;
 		if ((info.type != ET_DYN && info.type != ET_EXEC) || !cf_elf_link_base(&info, m->pagesz, &base)) {
