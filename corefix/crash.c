@@ -1,6 +1,7 @@
 /* The facts of a crash: signal, code, fault address, the crashing thread,
  * the program and its arguments, and the C library's abort message. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,28 @@ static char *abort_message(const struct cf_model *m)
 	return NULL;
 }
 
+void cf_program_args(const char *psargs, char *out, size_t n)
+{
+	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0"};
+	const char *p = strchr(psargs, ' ');
+	while (p && *p == ' ')
+		p++;
+	while (p && *p == '-') {
+		bool takes = false;
+		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
+			takes |= !strncmp(p, with_arg[i], strlen(with_arg[i]));
+		p = strchr(p, ' ');
+		while (p && *p == ' ')
+			p++;
+		if (takes && p) {
+			p = strchr(p, ' ');
+			while (p && *p == ' ')
+				p++;
+		}
+	}
+	snprintf(out, n, "%s", p ? p : "");
+}
+
 void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt)
 {
 	const struct cf_notes *n = &m->notes;
@@ -94,7 +117,12 @@ void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt)
 		bt->program = cf_xstrdup(main_mod->name);
 	else if (n->has_prpsinfo)
 		bt->program = cf_xstrdup(n->fname);
-	if (n->has_prpsinfo)
+	if (n->has_prpsinfo && m->loader_as_command) {
+		char args[96];
+		cf_program_args(n->psargs, args, sizeof args);
+		bt->args = cf_xstrdup(args);
+	} else if (n->has_prpsinfo) {
 		bt->args = cf_xstrdup(n->psargs);
+	}
 	bt->abort_msg = abort_message(m);
 }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backtrace.h"
 #include "emit.h"
 #include "quote.h"
 
@@ -130,29 +131,6 @@ static void new_auxv(const struct cf_model *m, const unsigned char *d, size_t le
 	}
 }
 
-/* psargs without the loader and its options: what the user ran. */
-static void program_args(const char *psargs, char *out, size_t n)
-{
-	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0"};
-	const char *p = strchr(psargs, ' ');
-	while (p && *p == ' ')
-		p++;
-	while (p && *p == '-') {
-		bool takes = false;
-		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
-			takes |= !strncmp(p, with_arg[i], strlen(with_arg[i]));
-		p = strchr(p, ' ');
-		while (p && *p == ' ')
-			p++;
-		if (takes && p) {
-			p = strchr(p, ' ');
-			while (p && *p == ' ')
-				p++;
-		}
-	}
-	snprintf(out, n, "%s", p ? p : "");
-}
-
 static void fill_prpsinfo(unsigned char *d, size_t len, const char *prog, const char *args, bool synth,
 			  const struct cf_model *m)
 {
@@ -229,7 +207,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
 	cf_notes_first_threads(&m->notes, first);
 	char args[96];
-	program_args(m->notes.psargs, args, sizeof args);
+	cf_program_args(m->notes.psargs, args, sizeof args);
 	const char *prog = main_mod ? (main_mod->path ? main_mod->path : main_mod->name) : m->notes.fname;
 	for (size_t i = 0; i < m->core.nnote; i++) {
 		Elf_Data *data = elf_getdata_rawchunk(m->core.elf, (int64_t)m->core.note[i].offset, m->core.note[i].size,

@@ -45,5 +45,8 @@ main_tid=$(jq '[.threads[].tid] | min' "$WORK/bt.json")
 [ "$(jq '.crashed_thread' "$WORK/bt.json")" != "$main_tid" ] || fail "crashed thread should not be the main thread"
 [ "$(jq -r '.threads[0].crashed' "$WORK/bt.json")" = true ] || fail "the crashing thread must come first"
 "$COREFIX" backtrace --json "$WORK/g/core.dlopen" >"$WORK/bt.json"
+# For a loader run as a command the program and its arguments are the real program's.
+[ "$(jq -r .program "$WORK/bt.json")" = "$WORK/g/dlopen" ] || fail "program: $(jq -r .program "$WORK/bt.json")"
+expect "$(jq -r .args "$WORK/bt.json")" '^\./dlopen \./plugin\.so *$' "args"
 expect "$(crashed "$WORK/bt.json")" '^plugin_crash plugin\.c:4$' "dlopen"
 exit 0
