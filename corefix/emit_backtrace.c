@@ -7,17 +7,11 @@
 #include "emit.h"
 #include "quote.h"
 
-static const char *base_name(const char *p)
-{
-	const char *s = p ? strrchr(p, '/') : NULL;
-	return s ? s + 1 : p;
-}
-
 static const char *module_name(const struct cf_frame *f)
 {
 	if (!f->mod)
 		return NULL;
-	return f->mod->role == CF_ROLE_VDSO ? "[vdso]" : base_name(f->mod->name[0] ? f->mod->name : "?");
+	return f->mod->role == CF_ROLE_VDSO ? "[vdso]" : cf_base_name(f->mod->name[0] ? f->mod->name : "?");
 }
 
 static void signal_text(FILE *out, const struct cf_backtrace *bt)
@@ -40,11 +34,11 @@ void cf_emit_frame_text(FILE *out, size_t k, const struct cf_frame *f)
 	fprintf(out, "#%-2zu 0x%016llx  %s%s", k, (unsigned long long)f->pc, fn, loc);
 	free(fn);
 	if (f->file)
-		fprintf(out, "  %s:%d", base_name(f->file), f->line);
+		fprintf(out, "  %s:%d", cf_base_name(f->file), f->line);
 	for (size_t j = f->ninl; j-- > 0;) {
 		const struct cf_inline *in = &f->inl[j];
 		fprintf(out, "%s%s %s:%d", j + 1 == f->ninl ? "   [inlined: " : ", ", in->function ? in->function : "??",
-			in->file ? base_name(in->file) : "?", in->line);
+			in->file ? cf_base_name(in->file) : "?", in->line);
 		if (j == 0)
 			fputc(']', out);
 	}

@@ -5,12 +5,6 @@
 
 #include "model.h"
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static void apply(struct cf_model *m, const struct cf_km_image *k)
 {
 	if (!k->present || !k->filename)
@@ -27,7 +21,7 @@ static void apply(struct cf_model *m, const struct cf_km_image *k)
 		if (strcmp(m->mod[i].name, k->filename) == 0)
 			mod = &m->mod[i];
 	for (size_t i = 0; i < m->nmod && !mod; i++)
-		if (strcmp(base_name(m->mod[i].name), base_name(k->filename)) == 0)
+		if (strcmp(cf_base_name(m->mod[i].name), cf_base_name(k->filename)) == 0)
 			mod = &m->mod[i];
 	if (!mod && have_first)
 		mod = cf_model_find_addr(m, first);

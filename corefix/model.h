@@ -116,6 +116,8 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
 		struct cf_elfinfo *info);
+/* The part of P after its last '/'. */
+const char *cf_base_name(const char *p);
 /* P made absolute against the current folder (no symlinks resolved). */
 char *cf_path_absolute(const char *p);
 /* Reads the object whose first page is mapped at ADDR (at most MAXLEN bytes). */

@@ -6,8 +6,9 @@
 
 /* KM writes n_namesz = strlen(owner) (no NUL counted); the kernel counts
  * the NUL. Accept both, nothing else. */
-static bool owner_is(const unsigned char *name, uint32_t namesz, const char *owner)
+bool cf_note_owner_is(const void *name_bytes, uint32_t namesz, const char *owner)
 {
+	const unsigned char *name = name_bytes;
 	size_t len = strlen(owner);
 	if (namesz == len + 1)
 		return memcmp(name, owner, len + 1) == 0;
@@ -174,7 +175,7 @@ static void read_km_image(const struct cf_core *c, struct cf_km_image *k, const 
 static void read_one(const struct cf_core *c, struct cf_notes *n, const GElf_Nhdr *nh,
 		     const unsigned char *name, const unsigned char *desc, struct cf_diag *d)
 {
-	if (owner_is(name, nh->n_namesz, "CORE")) {
+	if (cf_note_owner_is(name, nh->n_namesz, "CORE")) {
 		if (nh->n_namesz == 4)
 			n->km_short_names = true;
 		switch (nh->n_type) {
@@ -185,9 +186,9 @@ static void read_one(const struct cf_core *c, struct cf_notes *n, const GElf_Nhd
 		case CF_NT_SIGINFO: read_siginfo(c, n, desc, nh->n_descsz); return;
 		default: break;
 		}
-	} else if (owner_is(name, nh->n_namesz, "LINUX")) {
+	} else if (cf_note_owner_is(name, nh->n_namesz, "LINUX")) {
 		n->nlinux++;
-	} else if (owner_is(name, nh->n_namesz, "KMSP")) {
+	} else if (cf_note_owner_is(name, nh->n_namesz, "KMSP")) {
 		n->nkmsp++;
 		if (nh->n_type == CF_NT_KM_GUEST)
 			return read_km_image(c, &n->km_guest, "NT_KM_GUEST", desc, nh->n_descsz, d);

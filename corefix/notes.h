@@ -71,6 +71,9 @@ struct cf_notes {
 int cf_notes_read(const struct cf_core *c, struct cf_notes *n, struct cf_diag *d);
 void cf_notes_free(struct cf_notes *n);
 
+/* A note's owner, accepting KM's n_namesz without the NUL. */
+bool cf_note_owner_is(const void *name, uint32_t namesz, const char *owner);
+
 /* FIRST[i] is true when thread i is the first NT_PRSTATUS of its tid (KM
  * repeats the faulting vCPU). Returns the first repeated tid, or 0.
  * Sorting keeps this O(n log n) for cores with very many threads. */

@@ -26,9 +26,9 @@ static void add(struct cands *c, char *path, const char *how)
 	}
 }
 
-static const char *base_name(const char *p)
+const char *cf_base_name(const char *p)
 {
-	const char *s = strrchr(p, '/');
+	const char *s = p ? strrchr(p, '/') : NULL;
 	return s ? s + 1 : p;
 }
 
@@ -52,7 +52,7 @@ static char *dir_of(const char *p)
 
 static void gather(const struct cf_model *m, const char *name, const struct cf_options *opt, struct cands *c)
 {
-	if (opt->exe && strcmp(base_name(name), base_name(opt->exe)) == 0)
+	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
 		add(c, cf_xstrdup(opt->exe), "command line");
 	for (size_t i = 0; i < opt->nmap; i++) {
 		size_t fl = strlen(opt->map[i].from);
@@ -72,7 +72,7 @@ static void gather(const struct cf_model *m, const char *name, const struct cf_o
 		add(c, cf_xstrdup(name), "relative to cwd");
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
-		add(c, cf_xasprintf("%s/%s", opt->search[i], base_name(name)), "search path");
+		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
 }
 
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)

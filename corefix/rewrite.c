@@ -67,12 +67,6 @@ static void say(struct cf_plan *p, char *what)
 	p->note[p->nnote++] = what;
 }
 
-static const char *base_name(const char *s)
-{
-	const char *b = strrchr(s, '/');
-	return b ? b + 1 : s;
-}
-
 /* Where the program's headers are mapped, and its entry. */
 static bool program_facts(const struct cf_module *mod, uint64_t *phdr, uint64_t *phnum, uint64_t *entry)
 {
@@ -137,7 +131,7 @@ static void fill_prpsinfo(unsigned char *d, size_t len, const char *prog, const 
 	char *f = (char *)d + len - 96, *a = (char *)d + len - 80;
 	memset(f, 0, 16);
 	memset(a, 0, 80);
-	strncpy(f, base_name(prog), 15);
+	strncpy(f, cf_base_name(prog), 15);
 	strncpy(a, args[0] ? args : prog, 79);
 	if (synth) {
 		d[1] = 'R';
@@ -190,12 +184,6 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 	free(names.p);
 }
 
-static bool owner_is(const char *name, uint32_t namesz, const char *owner)
-{
-	size_t l = strlen(owner);
-	return (namesz == l + 1 || namesz == l) && !memcmp(name, owner, l);
-}
-
 /* The rebuilt note segment; false when nothing in it would change. */
 static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main_mod, const struct cf_module *loader,
 			  struct blob *out, struct cf_plan *plan)
@@ -225,7 +213,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 			memcpy(owner, name, ol);
 			owner[ol] = 0;
 			renamed += nh.n_namesz == ol && ol;
-			bool core_owner = owner_is(name, nh.n_namesz, "CORE");
+			bool core_owner = cf_note_owner_is(name, nh.n_namesz, "CORE");
 			if (core_owner && nh.n_type == NT_PRSTATUS) {
 				/* Notes decode in this same order: the k-th NT_PRSTATUS that
 				 * notes.c kept is thread k (it skips only ones too short to
@@ -265,7 +253,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 				memcpy(ps, desc, nh.n_descsz);
 				fill_prpsinfo(ps, nh.n_descsz, prog, args, false, m);
 				say(plan, cf_xasprintf("NT_PRPSINFO: fname \"%s\" -> \"%.15s\", psargs \"%s\" -> \"%s\"",
-						       m->notes.fname, base_name(prog), m->notes.psargs,
+						       m->notes.fname, cf_base_name(prog), m->notes.psargs,
 						       (char *)ps + nh.n_descsz - 80));
 				note(out, o, owner, nh.n_type, ps, nh.n_descsz);
 				free(ps);
@@ -388,7 +376,7 @@ static bool dynamic_shadow(const struct cf_model *m, const struct cf_module *mod
 	unsigned w = cf_wordsize(&m->core.order);
 	memcpy(x->data.p + (dyn->p_vaddr - lo) + (uint64_t)slot * 2 * w, entry, 2 * w);
 	x->why = cf_xasprintf("a copy of %s's dynamic section at its link address 0x%llx (no PT_PHDR: gdb reads it "
-			      "there)", base_name(mod->name), (unsigned long long)dyn->p_vaddr);
+			      "there)", cf_base_name(mod->name), (unsigned long long)dyn->p_vaddr);
 	return true;
 }
 
