@@ -61,6 +61,13 @@ cp "$WORK/g/liba.so" "$WORK/g/libb.so"
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex corefix)
 expect "$out" '^warning: .*libb\.so: build-id mismatch' "stale library"
 expect "$out" 'corefix: skipped +.*/g/libb\.so  \(build-id-mismatch\)' "stale library"
+# Options pass through to the corefix program: --search finds the right build.
+mkdir -p "$WORK/found"
+copy_set glibc "$WORK/fresh"
+cp "$WORK/fresh/libb.so" "$WORK/found/libb.so"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex "corefix --search $WORK/found" -ex bt)
+expect "$out" 'corefix: loaded +.*/g/libb\.so  \(bias 0x[0-9a-f]+' "corefix --search"
+expect "$out" '#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix --search"
 out=$(g -ex "source $BRIDGE" -ex corefix -ex 'echo after\n')
 expect "$out" '^corefix: no core file' "no core"
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --bogus')
