@@ -135,6 +135,18 @@ struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* Run as a command, /proc/self/exe is the loader: refuse to load it twice. */
+	struct stat_min st, self;
+	int sfd = open("/proc/self/exe", 0);
+	if (sfd >= 0 && __cfrt_fstat(fd, &st) == 0 && __cfrt_fstat(sfd, &self) == 0 && st.dev == self.dev &&
+	    st.ino == self.ino) {
+		close(sfd);
+		close(fd);
+		snprintf(err, errlen, "%s: is the loader itself; give it a program to run", path);
+		return NULL;
+	}
+	if (sfd >= 0)
+		close(sfd);
 	int r = map_object(fd, path, p, 1, err, errlen);
 	close(fd);
 	if (r != 0)

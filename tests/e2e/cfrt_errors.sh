@@ -23,6 +23,7 @@ run '^cfrt: .*liba\.so: symbol not found: crash_here$' "$WORK/s/prog"
 echo 'not an elf' >"$WORK/text"
 run '^cfrt: .*text: not an ELF object this loader can run$' "$LD" "$WORK/text"
 run '^cfrt: .*/nothere: No such file or directory$' "$LD" "$WORK/nothere"
+run '^cfrt: .*libcfrt\.so: is the loader itself' "$LD" "$LD"
 out=$("$LD" 2>&1); rc=$?
 [ $rc = 127 ] || fail "no program: exit $rc"
 expect "$out" '^usage: .*libcfrt\.so PROGRAM'
