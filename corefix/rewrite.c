@@ -175,8 +175,10 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 	d.p = cf_xmalloc(2 * w + ent.n + names.n);
 	cf_put(o, d.p, count, w);
 	cf_put(o, d.p + w, pg, w);
-	memcpy(d.p + 2 * w, ent.p, ent.n);
-	memcpy(d.p + 2 * w + ent.n, names.p, names.n);
+	if (count) {
+		memcpy(d.p + 2 * w, ent.p, ent.n);
+		memcpy(d.p + 2 * w + ent.n, names.p, names.n);
+	}
 	note(out, o, "CORE", CF_NT_FILE, d.p, 2 * w + ent.n + names.n);
 	say(plan, cf_xasprintf("NT_FILE: added (%zu mappings, from the modules corefix found)", count));
 	free(d.p);
