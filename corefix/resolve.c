@@ -50,6 +50,25 @@ static char *dir_of(const char *p)
 	return s ? cf_xstrndup(p, (size_t)(s - p) + (s == p)) : cf_xstrdup(".");
 }
 
+/* gdb's gcore copies NT_FILE names from /proc/PID/maps, where the kernel
+ * writes a newline in a path as "\012". NULL when NAME has no such escape. */
+static char *maps_unescape(const char *name)
+{
+	if (!strstr(name, "\\0"))
+		return NULL;
+	char *out = cf_xstrdup(name), *o = out;
+	for (const char *p = name; *p;) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 4;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 static void gather(const struct cf_model *m, const char *name, const struct cf_options *opt, struct cands *c)
 {
 	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
@@ -73,6 +92,10 @@ static void gather(const struct cf_model *m, const char *name, const struct cf_o
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
 		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
+	char *raw = maps_unescape(name);
+	if (raw) {
+		add(c, raw, "as recorded, \\012 read as a newline");
+	}
 }
 
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)

@@ -552,6 +552,17 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 		}
 		free(tab);
 	}
+	/* gdb's gcore also writes section headers; they would describe the
+	 * old notes and not our segments, and lldb prefers them. Cores need
+	 * none (every reader takes program headers): drop them. */
+	if (plan->npatch && eh.e_shoff) {
+		unsigned char z[8] = {0};
+		add_patch(plan, o->is64 ? 40 : 32, z, cf_wordsize(o),
+			  cf_xasprintf("ELF header: e_shoff 0x%llx -> 0 (section headers dropped; program headers describe the "
+				       "core)", (unsigned long long)eh.e_shoff));
+		add_patch(plan, o->is64 ? 60 : 48, z, 4, cf_xasprintf("ELF header: e_shnum %u, e_shstrndx %u -> 0", eh.e_shnum,
+									eh.e_shstrndx));
+	}
 	/* lldb tells a Linux core by its "LINUX" notes (the kernel's FPU
 	 * state) or by EI_OSABI; cores from other writers (KM, our runtime)
 	 * have neither. */
