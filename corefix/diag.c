@@ -38,6 +38,13 @@ void *cf_xrealloc(void *p, size_t n, size_t sz)
 	return p;
 }
 
+void *cf_grow(void *p, size_t n, size_t sz)
+{
+	if (n & (n - 1))
+		return p;  /* capacity is the next power of two: still room */
+	return cf_xrealloc(p, n ? 2 * n : 1, sz);
+}
+
 char *cf_xstrdup(const char *s)
 {
 	return cf_xstrndup(s, strlen(s));

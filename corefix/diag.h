@@ -26,6 +26,8 @@ void *cf_xmalloc(size_t n);
 void *cf_xcalloc(size_t n, size_t sz);
 void *cf_xrealloc(void *p, size_t n, size_t sz);
 char *cf_xstrdup(const char *s);
+/* Room for element N of an array grown by doubling (N elements in use). */
+void *cf_grow(void *p, size_t n, size_t sz);
 char *cf_xstrndup(const char *s, size_t n);
 char *cf_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -9,7 +9,11 @@
 
 struct cf_module *cf_model_add(struct cf_model *m, const char *name)
 {
-	m->mod = cf_xrealloc(m->mod, m->nmod + 1, sizeof *m->mod);
+	if (m->nmod == m->modcap) {
+		/* Geometric growth: a crafted core can name a million files. */
+		m->modcap = m->modcap ? 2 * m->modcap : 16;
+		m->mod = cf_xrealloc(m->mod, m->modcap, sizeof *m->mod);
+	}
 	struct cf_module *mod = &m->mod[m->nmod++];
 	memset(mod, 0, sizeof *mod);
 	mod->name = cf_xstrdup(name);

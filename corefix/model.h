@@ -76,7 +76,7 @@ struct cf_model {
 	struct cf_diag diag;
 	uint64_t pagesz;
 	struct cf_module *mod;
-	size_t nmod;
+	size_t nmod, modcap;
 	/* link_map */
 	uint64_t r_debug;
 	const char *r_debug_how;    /* NULL: not found */

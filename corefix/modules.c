@@ -40,7 +40,7 @@ void cf_modules_from_ntfile(struct cf_model *m)
 			mod->deleted = len > sl && strcmp(e->name + len - sl, deleted_suffix) == 0;
 		}
 		mod->sources |= CF_SRC_NTFILE;
-		mod->map = cf_xrealloc(mod->map, mod->nmaps + 1, sizeof *mod->map);
+		mod->map = cf_grow(mod->map, mod->nmaps, sizeof *mod->map);
 		mod->map[mod->nmaps++] = i;
 		if (e->start < mod->lo)
 			mod->lo = e->start;
@@ -96,8 +96,12 @@ void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const s
 			while (j < nval && val[j] != mine[k])
 				j++;
 			if (j == nval) {
-				val = cf_xrealloc(val, nval + 1, sizeof *val);
-				votes = cf_xrealloc(votes, nval + 1, sizeof *votes);
+				/* A real file's mappings agree on a handful of values;
+				 * a crafted core must not make this quadratic. */
+				if (nval == 256)
+					continue;
+				val = cf_grow(val, nval, sizeof *val);
+				votes = cf_grow(votes, nval, sizeof *votes);
 				val[nval] = mine[k];
 				votes[nval++] = 0;
 			}

@@ -24,7 +24,7 @@ static void read_prstatus(const struct cf_core *c, struct cf_notes *n, const uns
 		cf_warn(d, "%s: NT_PRSTATUS too short (%zu bytes), thread skipped", c->path, len);
 		return;
 	}
-	n->thread = cf_xrealloc(n->thread, n->nthread + 1, sizeof *n->thread);
+	n->thread = cf_grow(n->thread, n->nthread, sizeof *n->thread);
 	struct cf_thread *t = &n->thread[n->nthread++];
 	t->tid = cf_u32(&c->order, p + pid_off);
 	t->cursig = cf_u16(&c->order, p + 12);

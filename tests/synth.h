@@ -12,12 +12,15 @@
 
 struct buf {
 	unsigned char *p;
-	size_t n;
+	size_t n, cap;
 };
 
 static inline void buf_put(struct buf *b, const void *d, size_t n)
 {
-	b->p = realloc(b->p, b->n + n + 1);
+	if (b->n + n + 1 > b->cap) {
+		b->cap = 2 * (b->n + n + 1);
+		b->p = realloc(b->p, b->cap);
+	}
 	memcpy(b->p + b->n, d, n);
 	b->n += n;
 }
