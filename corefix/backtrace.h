@@ -85,8 +85,5 @@ int cf_dwarf_regs(const struct cf_model *m, size_t i, uint64_t *regs, size_t max
 const char *cf_signal_name(int signo);
 const char *cf_signal_code_name(int signo, int code);
 void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt);
-/* NT_PRPSINFO's psargs of a loader run as a command, without the loader
- * and its options: "PROGRAM ARGS...". */
-void cf_program_args(const char *psargs, char *out, size_t n);
 
 #endif

@@ -72,28 +72,6 @@ static char *abort_message(const struct cf_model *m)
 	return NULL;
 }
 
-void cf_program_args(const char *psargs, char *out, size_t n)
-{
-	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0"};
-	const char *p = strchr(psargs, ' ');
-	while (p && *p == ' ')
-		p++;
-	while (p && *p == '-') {
-		bool takes = false;
-		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
-			takes |= !strncmp(p, with_arg[i], strlen(with_arg[i]));
-		p = strchr(p, ' ');
-		while (p && *p == ' ')
-			p++;
-		if (takes && p) {
-			p = strchr(p, ' ');
-			while (p && *p == ' ')
-				p++;
-		}
-	}
-	snprintf(out, n, "%s", p ? p : "");
-}
-
 void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt)
 {
 	const struct cf_notes *n = &m->notes;

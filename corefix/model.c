@@ -4,6 +4,7 @@
 #include "model.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,13 +227,33 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 	cf_elfinfo_free(&info);
 }
 
+void cf_program_args(const char *psargs, char *out, size_t n)
+{
+	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0",
+					       "--inhibit-rpath", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"};
+	const char *p = psargs + strcspn(psargs, " ");  /* past the loader itself */
+	for (;;) {
+		p += strspn(p, " ");
+		if (*p != '-')
+			break;
+		size_t len = strcspn(p, " ");
+		bool takes = false;
+		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
+			takes |= strlen(with_arg[i]) == len && !strncmp(p, with_arg[i], len);
+		p += len;
+		if (takes) {
+			p += strspn(p, " ");
+			p += strcspn(p, " ");
+		}
+	}
+	snprintf(out, n, "%s", p);
+}
+
 /* musl (and glibc without NT_FILE) leave the main link_map entry unnamed.
  * For a loader run as a command, PRPSINFO's psargs still says what was
  * typed: "LOADER [--option ARG]... PROGRAM ...". */
 static void name_main_from_psargs(struct cf_model *m, const struct cf_options *opt)
 {
-	static const char *const with_arg[] = {"--library-path", "--preload", "--audit", "--argv0",
-					       "--inhibit-rpath", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"};
 	struct cf_module *main_mod = NULL;
 	for (size_t i = 0; i < m->nmod; i++)
 		if (m->mod[i].role == CF_ROLE_MAIN)
@@ -241,17 +262,12 @@ static void name_main_from_psargs(struct cf_model *m, const struct cf_options *o
 	    (main_mod->name[0] && main_mod->name[0] != '('))
 		return;
 	char args[sizeof m->notes.psargs];
-	memcpy(args, m->notes.psargs, sizeof args);
-	char *save = NULL, *tok = strtok_r(args, " ", &save);  /* the loader itself */
-	while (tok && (tok = strtok_r(NULL, " ", &save)) && tok[0] == '-') {
-		for (size_t i = 0; i < sizeof with_arg / sizeof *with_arg; i++)
-			if (!strcmp(tok, with_arg[i]))
-				tok = strtok_r(NULL, " ", &save);
-	}
-	if (!tok)
+	cf_program_args(m->notes.psargs, args, sizeof args);
+	size_t len = strcspn(args, " ");
+	if (!len)
 		return;
 	free(main_mod->name);
-	main_mod->name = cf_xstrdup(tok);
+	main_mod->name = cf_xstrndup(args, len);
 	struct cf_elfinfo info;
 	if (cf_resolve(m, main_mod, opt, &info)) {
 		if (!main_mod->elf_known)

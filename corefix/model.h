@@ -116,6 +116,9 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
 		struct cf_elfinfo *info);
+/* NT_PRPSINFO's psargs of a loader run as a command, without the loader
+ * and its options: "PROGRAM ARGS...". */
+void cf_program_args(const char *psargs, char *out, size_t n);
 /* The part of P after its last '/'. */
 const char *cf_base_name(const char *p);
 /* P made absolute against the current folder (no symlinks resolved). */
