@@ -273,13 +273,21 @@ static int close_output(FILE *f, const char *path, char *tmp)
 	return 0;
 }
 
+/* Warnings from index FROM on (the model's, then what a command adds). */
+static void print_warnings(const struct cf_diag *d, size_t from, bool quiet)
+{
+	for (size_t i = from; !quiet && i < d->nwarn; i++)
+		fprintf(stderr, "corefix: warning: %s\n", d->warn[i]);
+	if (!quiet && d->suppressed)
+		fprintf(stderr, "corefix: warning: %zu more warnings not shown\n", d->suppressed);
+}
+
 static int rewrite(struct cf_model *m, struct args *a)
 {
 	struct cf_plan plan;
+	size_t before = m->diag.nwarn;
 	cf_rewrite_plan(m, &plan);
-	for (size_t i = 0; !a->quiet && i < m->diag.nwarn; i++)
-		if (strstr(m->diag.warn[i], "DT_DEBUG") || strstr(m->diag.warn[i], "dynamic section"))
-			fprintf(stderr, "corefix: warning: %s\n", m->diag.warn[i]);
+	print_warnings(&m->diag, before, a->quiet || m->diag.nwarn == before);
 	const char *target = a->in_place ? a->core : a->output;
 	int r = plan.incomplete ? EXIT_PARTIAL : EXIT_COMPLETE;
 	if (a->dry_run) {
@@ -339,12 +347,10 @@ static int emit_backtrace(FILE *out, struct cf_model *m, struct args *a)
 	return r;
 }
 
-int main(int argc, char **argv)
+/* One command, after parsing; main owns the arguments' memory. */
+static int run(struct args a)
 {
-	struct args a = {0};
-	int r = parse(argc, argv, &a);
-	if (r)
-		return r;
+	int r;
 	if (a.cmd == CMD_TRIAGE) {
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
@@ -358,31 +364,18 @@ int main(int argc, char **argv)
 		r = cf_triage(out, (const char *const *)a.inputs, a.ninputs, &to);
 		if (close_output(out, a.output, tmp) != 0)
 			r = EXIT_BAD;
-		free(a.opt.map);
-		free(a.opt.search);
-		free(a.bt.debug_dirs);
 		return r;
 	}
 	struct cf_model m;
 	if (cf_model_build(&m, a.core, &a.opt) != 0) {
 		fprintf(stderr, "corefix: %s\n", m.diag.error);
 		cf_model_free(&m);
-		free(a.opt.map);
-		free(a.opt.search);
 		return EXIT_BAD;
 	}
-	if (!a.quiet) {
-		for (size_t i = 0; i < m.diag.nwarn; i++)
-			fprintf(stderr, "corefix: warning: %s\n", m.diag.warn[i]);
-		if (m.diag.suppressed)
-			fprintf(stderr, "corefix: warning: %zu more warnings not shown\n", m.diag.suppressed);
-	}
+	print_warnings(&m.diag, 0, a.quiet);
 	if (a.cmd == CMD_REWRITE) {
-		int r = rewrite(&m, &a);
+		r = rewrite(&m, &a);
 		cf_model_free(&m);
-		free(a.opt.map);
-		free(a.opt.search);
-		free(a.bt.debug_dirs);
 		return r;
 	}
 	char *tmp;
@@ -406,8 +399,17 @@ int main(int argc, char **argv)
 			status = EXIT_BAD;
 	}
 	cf_model_free(&m);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	int r = parse(argc, argv, &a);
+	if (!r)
+		r = run(a);
 	free(a.opt.map);
 	free(a.opt.search);
 	free(a.bt.debug_dirs);
-	return status;
+	return r;
 }
