@@ -30,6 +30,11 @@ const char *cf_machine_name(unsigned machine);
 /* A 64-bit gdb -o value; 32-bit cores get a signed one (gdb 13 wants it so). */
 void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len);
 const char *cf_module_status(const struct cf_module *mod, bool force);
+/* A CF_SRC_* set as a JSON array of names. */
+void cf_json_sources(FILE *out, unsigned src);
+/* An address as a JSON hex string, or null when HAVE is false. */
+void cf_json_addr(FILE *out, bool have, uint64_t v);
+/* S as a JSON string; NULL as null. */
 void cf_json_string(FILE *out, const char *s);
 
 #endif

@@ -82,34 +82,23 @@ int cf_emit_backtrace_text(FILE *out, const struct cf_model *m, const struct cf_
 	return 0;
 }
 
-static void jstr(FILE *out, const char *s)
-{
-	if (s)
-		cf_json_string(out, s);
-	else
-		fputs("null", out);
-}
-
 void cf_emit_frame_json(FILE *out, size_t k, const struct cf_frame *f)
 {
 	fprintf(out, "{\"index\": %zu, \"pc\": \"0x%llx\", \"module\": ", k, (unsigned long long)f->pc);
-	jstr(out, module_name(f));
+	cf_json_string(out, module_name(f));
 	fputs(", \"offset\": ", out);
-	if (f->mod)
-		fprintf(out, "\"0x%llx\"", (unsigned long long)f->offset);
-	else
-		fputs("null", out);
+	cf_json_addr(out, f->mod != NULL, f->offset);
 	fputs(", \"function\": ", out);
-	jstr(out, f->function);
+	cf_json_string(out, f->function);
 	fputs(", \"file\": ", out);
-	jstr(out, f->file);
+	cf_json_string(out, f->file);
 	fprintf(out, ", \"line\": %d, \"column\": %d, \"signal_frame\": %s, \"inlined\": [", f->line, f->column,
 		f->signal_frame ? "true" : "false");
 	for (size_t j = 0; j < f->ninl; j++) {
 		fputs(j ? ", {\"function\": " : "{\"function\": ", out);
-		jstr(out, f->inl[j].function);
+		cf_json_string(out, f->inl[j].function);
 		fputs(", \"file\": ", out);
-		jstr(out, f->inl[j].file);
+		cf_json_string(out, f->inl[j].file);
 		fprintf(out, ", \"line\": %d, \"column\": %d}", f->inl[j].line, f->inl[j].column);
 	}
 	fputs("]}", out);
@@ -120,20 +109,17 @@ int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_
 	fputs("{\n  \"schema\": \"corefix/backtrace/1\",\n  \"core\": ", out);
 	cf_json_string(out, m->core.path);
 	fprintf(out, ",\n  \"unwinder\": \"%s\",\n  \"program\": ", bt->unwinder);
-	jstr(out, bt->program);
+	cf_json_string(out, bt->program);
 	fputs(",\n  \"args\": ", out);
-	jstr(out, bt->args);
+	cf_json_string(out, bt->args);
 	fprintf(out, ",\n  \"loader_as_command\": %s,\n  \"signal\": {\"number\": %d, \"name\": \"%s\", \"code\": %d, "
 		     "\"code_name\": ",
 		m->loader_as_command ? "true" : "false", bt->signo, cf_signal_name(bt->signo), bt->code);
-	jstr(out, cf_signal_code_name(bt->signo, bt->code));
+	cf_json_string(out, cf_signal_code_name(bt->signo, bt->code));
 	fputs(", \"address\": ", out);
-	if (bt->have_addr)
-		fprintf(out, "\"0x%llx\"", (unsigned long long)bt->addr);
-	else
-		fputs("null", out);
+	cf_json_addr(out, bt->have_addr, bt->addr);
 	fprintf(out, "},\n  \"crashed_thread\": %u,\n  \"abort_message\": ", bt->crashed_tid);
-	jstr(out, bt->abort_msg);
+	cf_json_string(out, bt->abort_msg);
 	fputs(",\n  \"threads\": [", out);
 	for (size_t i = 0; i < bt->nthread; i++) {
 		const struct cf_thread_bt *t = &bt->thread[i];
@@ -144,7 +130,7 @@ int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_
 			cf_emit_frame_json(out, k, &t->frame[k]);
 		}
 		fputs(t->nframe ? "\n    ], \"stopped\": " : "], \"stopped\": ", out);
-		jstr(out, t->end);
+		cf_json_string(out, t->end);
 		fputc('}', out);
 	}
 	fputs("\n  ]\n}\n", out);

@@ -14,9 +14,11 @@ const char *cf_role_name(enum cf_role r)
 	}
 }
 
+/* Names of the CF_SRC_* bits, in bit order. */
+static const char *const names[] = {"NT_FILE", "link_map", "KM", "memory", "auxv"};
+
 const char *cf_sources_text(unsigned src, char *buf, size_t len)
 {
-	static const char *const names[] = {"NT_FILE", "link_map", "KM", "memory", "auxv"};
 	size_t o = 0;
 	buf[0] = 0;
 	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
@@ -60,10 +62,34 @@ const char *cf_module_status(const struct cf_module *mod, bool force)
 	return "ok";
 }
 
+void cf_json_sources(FILE *out, unsigned src)
+{
+	fputc('[', out);
+	bool first = true;
+	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+		if (src & (1u << i)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ", ", names[i]);
+			first = false;
+		}
+	fputc(']', out);
+}
+
+void cf_json_addr(FILE *out, bool have, uint64_t v)
+{
+	if (have)
+		fprintf(out, "\"0x%llx\"", (unsigned long long)v);
+	else
+		fputs("null", out);
+}
+
 /* JSON wants UTF-8; a path may hold any bytes. Valid sequences pass,
  * anything else becomes U+FFFD-free \u00XX of the byte (lossy, but valid). */
 void cf_json_string(FILE *out, const char *s)
 {
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', out);
 	while (*p) {

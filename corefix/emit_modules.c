@@ -63,27 +63,6 @@ static void json_hex(FILE *out, const unsigned char *b, size_t n)
 	fprintf(out, "\"%s\"", h);
 }
 
-static void json_sources(FILE *out, unsigned src)
-{
-	static const char *const names[] = {"NT_FILE", "link_map", "KM", "memory", "auxv"};
-	fputc('[', out);
-	bool first = true;
-	for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
-		if (src & (1u << i)) {
-			fprintf(out, "%s\"%s\"", first ? "" : ", ", names[i]);
-			first = false;
-		}
-	fputc(']', out);
-}
-
-static void json_addr(FILE *out, bool have, uint64_t v)
-{
-	if (have)
-		fprintf(out, "\"0x%llx\"", (unsigned long long)v);
-	else
-		fputs("null", out);
-}
-
 int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 {
 	fprintf(out, "{\n  \"schema\": \"corefix/modules/1\",\n  \"core\": ");
@@ -108,33 +87,27 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 		fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
 		cf_json_string(out, mod->name);
 		fputs(", \"path\": ", out);
-		if (mod->path)
-			cf_json_string(out, mod->path);
-		else
-			fputs("null", out);
+		cf_json_string(out, mod->path);
 		fputs(", \"path_found_by\": ", out);
-		if (mod->path_how)
-			cf_json_string(out, mod->path_how);
-		else
-			fputs("null", out);
+		cf_json_string(out, mod->path_how);
 		fprintf(out, ", \"role\": \"%s\", \"status\": \"%s\", \"loadable\": %s, \"bias\": ", cf_role_name(mod->role),
 			cf_module_status(mod, force), cf_module_loadable(mod, force) ? "true" : "false");
-		json_addr(out, mod->has_bias, mod->bias);
+		cf_json_addr(out, mod->has_bias, mod->bias);
 		fputs(", \"bias_sources\": ", out);
-		json_sources(out, mod->has_bias ? mod->bias_src : 0);
+		cf_json_sources(out, mod->has_bias ? mod->bias_src : 0);
 		fputs(", \"start\": ", out);
-		json_addr(out, mod->hi > mod->lo, mod->lo);
+		cf_json_addr(out, mod->hi > mod->lo, mod->lo);
 		fputs(", \"end\": ", out);
-		json_addr(out, mod->hi > mod->lo, mod->hi);
+		cf_json_addr(out, mod->hi > mod->lo, mod->hi);
 		fputs(", \"build_id_core\": ", out);
 		json_hex(out, mod->bid_core, mod->bid_core_len);
 		fputs(", \"build_id_file\": ", out);
 		json_hex(out, mod->bid_file, mod->bid_file_len);
 		fprintf(out, ", \"deleted\": %s, \"mappings\": %zu, \"in_link_map\": %s, \"l_addr\": ",
 			mod->deleted ? "true" : "false", mod->nmaps, mod->in_linkmap ? "true" : "false");
-		json_addr(out, mod->in_linkmap, mod->l_addr);
+		cf_json_addr(out, mod->in_linkmap, mod->l_addr);
 		fputs(", \"sources\": ", out);
-		json_sources(out, mod->sources);
+		cf_json_sources(out, mod->sources);
 		fputc('}', out);
 	}
 	fputs("\n  ],\n  \"warnings\": [", out);

@@ -598,10 +598,7 @@ void cf_plan_print(FILE *out, const struct cf_model *m, const struct cf_plan *pl
 		fputs("{\n  \"schema\": \"corefix/rewrite/1\",\n  \"core\": ", out);
 		cf_json_string(out, m->core.path);
 		fputs(",\n  \"output\": ", out);
-		if (output)
-			cf_json_string(out, output);
-		else
-			fputs("null", out);
+		cf_json_string(out, output);
 		fprintf(out, ",\n  \"needed\": %s,\n  \"input_size\": %llu,\n  \"output_size\": %llu,\n  \"changes\": [",
 			plan->npatch ? "true" : "false", (unsigned long long)plan->in_size, (unsigned long long)plan->out_size);
 		for (size_t i = 0; i < plan->npatch; i++) {

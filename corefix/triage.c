@@ -169,10 +169,7 @@ static void print_json(FILE *out, const struct group *g, size_t ng, const struct
 		fprintf(out, "], \"count\": %zu, \"first_core\": ", g[i].cores.n);
 		cf_json_string(out, g[i].cores.v[0]);
 		fputs(", \"abort_message\": ", out);
-		if (g[i].abort_msg)
-			cf_json_string(out, g[i].abort_msg);
-		else
-			fputs("null", out);
+		cf_json_string(out, g[i].abort_msg);
 		fputs(", \"cores\": [", out);
 		for (size_t k = 0; k < g[i].cores.n; k++) {
 			fputs(k ? ", " : "", out);
