@@ -37,6 +37,12 @@ const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role rol
 	return NULL;
 }
 
+bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file)
+{
+	return !mod->bid_core_len || (file->buildid_len == mod->bid_core_len &&
+				      memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0);
+}
+
 bool cf_module_loadable(const struct cf_module *mod, bool force)
 {
 	return mod->has_bias && mod->path && (!mod->bid_mismatch || force);
@@ -202,8 +208,7 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 		cf_warn(&m->diag, "%s: %s", opt->exe, err);
 		return;
 	}
-	bool match = !main_mod->bid_core_len || (info.buildid_len == main_mod->bid_core_len &&
-						 !memcmp(info.buildid, main_mod->bid_core, info.buildid_len));
+	bool match = cf_module_same_build(main_mod, &info);
 	if (!match)
 		cf_warn(&m->diag, "%s: build-id differs from the program in %s", opt->exe, m->core.path);
 	if (main_mod->path && !main_mod->bid_mismatch && !match) {

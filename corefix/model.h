@@ -99,6 +99,8 @@ void cf_model_free(struct cf_model *m);
 struct cf_module *cf_model_add(struct cf_model *m, const char *name);
 struct cf_module *cf_model_find_addr(struct cf_model *m, uint64_t addr);
 const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role role);
+/* True when FILE is the build the core mapped (or the core has no build-id). */
+bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file);
 /* True when the module can be given to a debugger at a known bias. */
 bool cf_module_loadable(const struct cf_module *mod, bool force);
 

@@ -125,9 +125,7 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 			}
 			continue;
 		}
-		bool match = !mod->bid_core_len ||
-			     (info.buildid_len == mod->bid_core_len &&
-			      memcmp(info.buildid, mod->bid_core, info.buildid_len) == 0);
+		bool match = cf_module_same_build(mod, &info);
 		if (!mod->path || match) {
 			free(mod->path);
 			mod->path = cf_path_absolute(c.path[i]);
