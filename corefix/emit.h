@@ -27,8 +27,8 @@ const char *cf_role_name(enum cf_role r);
 /* "NT_FILE+link_map" style names of a CF_SRC_* set, into BUF. */
 const char *cf_sources_text(unsigned src, char *buf, size_t len);
 const char *cf_machine_name(unsigned machine);
-/* A 64-bit gdb -o value; 32-bit cores get a signed one (gdb 13 wants it so). */
-void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len);
+/* The signed bias as gdb's -o takes it and JSON shows it: 0x… or -0x…. */
+void cf_bias_text(const struct cf_model *m, const struct cf_module *mod, char *buf, size_t len);
 const char *cf_module_status(const struct cf_module *mod, bool force);
 /* A CF_SRC_* set as a JSON array of names. */
 void cf_json_sources(FILE *out, unsigned src);

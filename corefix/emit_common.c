@@ -41,12 +41,13 @@ const char *cf_machine_name(unsigned machine)
 	}
 }
 
-void cf_bias_text(const struct cf_model *m, uint64_t bias, char *buf, size_t len)
+void cf_bias_text(const struct cf_model *m, const struct cf_module *mod, char *buf, size_t len)
 {
-	if (!m->core.order.is64 && (bias & 0x80000000u))
-		snprintf(buf, len, "-0x%llx", (unsigned long long)((0x100000000ull - bias) & 0xffffffffu));
+	int64_t b = cf_module_bias_signed(m, mod);
+	if (b < 0)
+		snprintf(buf, len, "-0x%llx", (unsigned long long)-(uint64_t)b);
 	else
-		snprintf(buf, len, "0x%llx", (unsigned long long)bias);
+		snprintf(buf, len, "0x%llx", (unsigned long long)b);
 }
 
 const char *cf_module_status(const struct cf_module *mod, bool force)

@@ -51,7 +51,7 @@ static void emit_module(FILE *out, struct cf_model *m, const struct cf_module *m
 		comment(out, "load bias unknown, not loaded: ", mod->path);
 		return;
 	}
-	cf_bias_text(m, mod->bias, bias, sizeof bias);
+	cf_bias_text(m, mod, bias, sizeof bias);
 	if (mod->bid_mismatch) {
 		comment(out, "WARNING: build-id of this file differs from the core's: ", mod->path);
 		if (!eo->force) {

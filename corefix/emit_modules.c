@@ -31,7 +31,7 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 		const struct cf_module *mod = &m->mod[i];
 		char bias[32] = "?", src[64], bsrc[64], a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
 		if (mod->has_bias)
-			snprintf(bias, sizeof bias, "0x%llx", (unsigned long long)mod->bias);
+			cf_bias_text(m, mod, bias, sizeof bias);
 		hexid(mod->bid_core, mod->bid_core_len, a);
 		hexid(mod->bid_file, mod->bid_file_len, b);
 		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");
@@ -92,7 +92,13 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 		cf_json_string(out, mod->path_how);
 		fprintf(out, ", \"role\": \"%s\", \"status\": \"%s\", \"loadable\": %s, \"bias\": ", cf_role_name(mod->role),
 			cf_module_status(mod, force), cf_module_loadable(mod, force) ? "true" : "false");
-		cf_json_addr(out, mod->has_bias, mod->bias);
+		if (mod->has_bias) {
+			char bias[32];
+			cf_bias_text(m, mod, bias, sizeof bias);
+			cf_json_string(out, bias);
+		} else {
+			fputs("null", out);
+		}
 		fputs(", \"bias_sources\": ", out);
 		cf_json_sources(out, mod->has_bias ? mod->bias_src : 0);
 		fputs(", \"start\": ", out);

@@ -43,6 +43,19 @@ bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *
 				      memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0);
 }
 
+int64_t cf_module_bias_signed(const struct cf_model *m, const struct cf_module *mod)
+{
+	uint64_t mask = cf_addrmask(&m->core.order), link;
+	/* mod->bias is kept modulo the address size; the sign is a matter of
+	 * where the module sits, not of its top bit. */
+	if (mod->elf_known && cf_elf_link_base(&mod->info, m->pagesz, &link)) {
+		link &= mask;
+		uint64_t load = (link + mod->bias) & mask;
+		return load >= link ? (int64_t)(load - link) : -(int64_t)(link - load);
+	}
+	return (int64_t)mod->bias;
+}
+
 bool cf_module_loadable(const struct cf_module *mod, bool force)
 {
 	return mod->has_bias && mod->path && (!mod->bid_mismatch || force);

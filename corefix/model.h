@@ -101,6 +101,11 @@ struct cf_module *cf_model_find_addr(struct cf_model *m, uint64_t addr);
 const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role role);
 /* True when FILE is the build the core mapped (or the core has no build-id). */
 bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file);
+/* The bias as a signed distance, load address minus link address. It is
+ * negative only for a module below its link address (an old vDSO); an
+ * i386 DSO at 0xf7eca000 linked at 0 is +0xf7eca000 though its top bit is
+ * set. Every consumer (gdb -o, JSON, libdwfl's base) takes this number. */
+int64_t cf_module_bias_signed(const struct cf_model *m, const struct cf_module *mod);
 /* True when the module can be given to a debugger at a known bias. */
 bool cf_module_loadable(const struct cf_module *mod, bool force);
 

@@ -86,7 +86,7 @@ static void report_vdso(Dwfl *dwfl, const struct cf_model *m, const struct cf_mo
 	size_t n = cf_core_read(&m->core, mod->lo, buf, len);
 	int fd = memfd_create("vdso", MFD_CLOEXEC);
 	if (fd >= 0 && n > 0 && write(fd, buf, n) == (ssize_t)n) {
-		if (!dwfl_report_elf(dwfl, "[vdso]", "[vdso]", fd, mod->bias, false))
+		if (!dwfl_report_elf(dwfl, "[vdso]", "[vdso]", fd, (uint64_t)cf_module_bias_signed(m, mod), true))
 			close(fd);
 	} else if (fd >= 0) {
 		close(fd);
@@ -119,7 +119,12 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 			report_vdso(s->dwfl, m, mod);
 		else if (cf_module_loadable(mod, false)) {
 			const char *base = strrchr(mod->path, '/');
-			dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1, mod->bias, false);
+			/* add_p_vaddr: BASE is the bias and libdwfl adds the first
+			 * p_vaddr; with false it would take BASE as that segment's
+			 * load address and subtract p_vaddr once more. Sign-extended,
+			 * so that a 32-bit module below its link address wraps right. */
+			dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1,
+					(uint64_t)cf_module_bias_signed(m, mod), true);
 		}
 	}
 	dwfl_report_end(s->dwfl, NULL, NULL);
@@ -269,7 +274,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 		if (m->mod[i].hi > m->mod[i].lo && pc - m->mod[i].lo < m->mod[i].hi - m->mod[i].lo)
 			f->mod = &m->mod[i];
 	if (f->mod && f->mod->has_bias)
-		f->offset = f->pc - f->mod->bias;
+		f->offset = (f->pc - f->mod->bias) & cf_addrmask(&m->core.order);
 	if (!s)
 		return;
 	struct cached *c = slot(s, pc);

@@ -167,9 +167,38 @@ static void test_32bit_big_endian(void)
 	CHECK(mod->has_bias && mod->bias == 0x90000000u, "bias %#llx", (unsigned long long)mod->bias);
 	CHECK(mod->header_in_core && mod->bid_core_len == 20 && mod->bid_core[0] == 0xde, "build-id from BE memory");
 	char t[32];
-	cf_bias_text(&m, mod->bias, t, sizeof t);
-	CHECK(strcmp(t, "-0x70000000") == 0, "gdb wants a signed bias for 32-bit: %s", t);
+	cf_bias_text(&m, mod, t, sizeof t);
+	CHECK(strcmp(t, "-0x70000000") == 0, "below its link address: a negative bias: %s", t);
 	CHECK(m.notes.nthread == 1 && m.notes.thread[0].tid == 7, "BE prstatus tid");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* An i386 DSO linked at 0 and loaded at 0xf7eca000: the bias has its top
+ * bit set but is positive (gdb sign-extends -0x8136000 to 0xfffffffff7eca000). */
+static void test_32bit_high_load(void)
+{
+	struct synth s;
+	struct cf_model m;
+	const uint64_t B = 0xf7eca000;
+	synth_init(&s, 0, 0, EM_386);
+	synth_prstatus(&s, 7, 11);
+	struct synth_map e[] = {
+		{B, B + 0x1000, 0, path_in_dir("lib386.so")},
+		{B + 0x1000, B + 0x2000, 1, path_in_dir("lib386.so")},
+		{B + 0x2000, B + 0x3000, 2, path_in_dir("lib386.so")},
+		{B + 0x3000, B + 0x4000, 2, path_in_dir("lib386.so")},
+	};
+	synth_ntfile(&s, 0x1000, e, 4);
+	uint64_t aux[] = {AT_PAGESZ, 4096};
+	synth_auxv(&s, aux, 1);
+	write_dso(&s, "lib386.so", dso, 4);
+	struct cf_module *mod = build(&s, &m, "i386.core", "lib386.so");
+	char t[32];
+	CHECK(mod->has_bias && mod->bias == B, "bias %#llx", (unsigned long long)mod->bias);
+	cf_bias_text(&m, mod, t, sizeof t);
+	CHECK(strcmp(t, "0xf7eca000") == 0, "above its link address: a positive bias: %s", t);
+	CHECK(cf_module_bias_signed(&m, mod) == (int64_t)B, "signed bias %lld", (long long)cf_module_bias_signed(&m, mod));
 	cf_model_free(&m);
 	synth_free(&s);
 }
@@ -244,6 +273,7 @@ int main(void)
 	test_second_mapping();
 	test_ambiguous();
 	test_32bit_big_endian();
+	test_32bit_high_load();
 	test_64k_pages();
 	test_km_entries();
 	return test_finish("unit_bias", dir);

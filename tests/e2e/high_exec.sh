@@ -18,4 +18,13 @@ corefix_gdb "$WORK/s/core"
 bt=$(gdb_bt)
 expect_two_dso_frames "$bt"
 expect "$bt" 'main \(\) at [^ ]*main\.c:5'
+
+# The same program through ld.so: libdwfl must be given the same bias as gdb
+# (a DSO linked at 0x20000000 is where a naive base/bias mix-up shows).
+make_core "$WORK/s" /lib64/ld-linux-x86-64.so.2 ./prog
+out=$("$COREFIX" backtrace "$WORK/s/core") || fail "corefix backtrace exited $?"
+expect "$out" '#0 .* crash_here \(libb\.so\+0x[0-9a-f]+\) +libb\.c:4' "corefix backtrace"
+expect "$out" '#1 .* a_calls_b \(liba\.so\+0x[0-9a-f]+\) +liba\.c:5' "corefix backtrace"
+expect "$out" '#2 .* main \(prog\+0x[0-9a-f]+\) +main\.c:5' "corefix backtrace"
+expect_not "$out" '\?\?' "corefix backtrace"
 exit 0
