@@ -320,6 +320,10 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 
 void __cfrt_core_install(void)
 {
+	/* A privileged process's memory must not go to a path its caller
+	 * chose (the variable is also gone from the environment by now). */
+	if (__cfrt_secure)
+		return;
 	const char *path = getenv("CFRT_CORE");
 	if (!path || !*path || strlen(path) >= sizeof core_path - 64)
 		return;

@@ -14,6 +14,7 @@ size_t __cfrt_auxv[64];
 uintptr_t __cfrt_pagesize = 4096;
 char **__environ;
 const char *__cfrt_progname = "cfrt";
+int __cfrt_secure;
 
 static struct dso ldso, app;
 static struct pthread early_self;
@@ -60,6 +61,58 @@ static size_t *find_aux(size_t *auxv, size_t type)
 	return NULL;
 }
 
+
+/* Variables that steer a loader or ask for the process's memory: in secure
+ * mode they are removed from the environment, as glibc does, so that a
+ * privileged program's children that are not themselves in secure mode (a
+ * setuid-root program that sets its real uid to 0 and runs another) do not
+ * obey them either. Ours, and those of glibc's list a glibc child would
+ * obey: its loader's and its libc's. */
+static const char *const unsafe_env[] = {
+	"CFRT_CORE", "LD_LIBRARY_PATH", "LD_PRELOAD", "LD_AUDIT", "LD_ORIGIN_PATH",
+	"LD_DEBUG_OUTPUT", "LD_PROFILE", "LD_PROFILE_OUTPUT", "LD_DYNAMIC_WEAK",
+	"LD_HWCAP_MASK", "LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LD_BIND_NOT", "GCONV_PATH",
+	"MALLOC_TRACE", "LOCPATH", "NLSPATH", "TMPDIR", "TZDIR",
+};
+
+static int is_unsafe_env(const char *e)
+{
+	for (size_t i = 0; i < sizeof unsafe_env / sizeof *unsafe_env; i++) {
+		size_t n = strlen(unsafe_env[i]);
+		if (!strncmp(e, unsafe_env[i], n) && e[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* Decides secure mode from the kernel's word, before anything reads the
+ * environment. AT_SECURE covers setuid, setgid, file capabilities and LSM
+ * transitions; like musl we also compare the real and effective ids, which
+ * covers a kernel that does not pass AT_SECURE (an absent entry reads 0). */
+static void enter_secure_mode(void)
+{
+	__cfrt_secure = __cfrt_auxv[AT_SECURE] || __cfrt_auxv[AT_UID] != __cfrt_auxv[AT_EUID] ||
+			__cfrt_auxv[AT_GID] != __cfrt_auxv[AT_EGID];
+	if (!__cfrt_secure)
+		return;
+	/* A closed stdin, stdout or stderr would be taken by the next file the
+	 * privileged process opens, and its messages or input would then be
+	 * that file: fill them with /dev/null, or refuse to run (musl too). */
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat_min st;
+		if (__cfrt_fstat(fd, &st) == 0)
+			continue;
+		if (__syscall4(SYS_openat, -100, (long)"/dev/null", O_RDWR, 0) != fd)
+			__syscall1(SYS_exit_group, 127);
+	}
+	/* Remove in place; the array keeps its end, so a spare NULL follows. */
+	char **out = __environ;
+	for (char **e = __environ; *e; e++)
+		if (!is_unsafe_env(*e))
+			*out++ = *e;
+	while (*out)
+		*out++ = NULL;
+}
 
 /* The kernel mapped the program (we are its PT_INTERP): describe it. */
 static void adopt_kernel_program(struct dso *p)
@@ -133,6 +186,7 @@ static void stage2(size_t *sp, size_t *dynv)
 			__cfrt_auxv[a[0]] = a[1];
 	if (__cfrt_auxv[AT_PAGESZ])
 		__cfrt_pagesize = __cfrt_auxv[AT_PAGESZ];
+	enter_secure_mode();
 	__cfrt_init_stdio();
 
 	ldso.base = (uintptr_t)__ehdr_start;

@@ -73,6 +73,11 @@ extern char **__environ;
 extern size_t __cfrt_auxv[64];  /* AT_* values by type */
 extern uintptr_t __cfrt_pagesize;
 extern const char *__cfrt_progname;
+/* Set once at start when the process runs with more privilege than its
+ * caller (setuid, setgid, file capabilities): then nothing the caller
+ * controls (environment, cwd, the path the program was run by) may steer
+ * what gets loaded or where the process's memory is written. */
+extern int __cfrt_secure;
 
 /* syscalls returning -errno */
 #define syscall0(n) __syscall0(n)

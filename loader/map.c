@@ -171,7 +171,14 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* Appends the folders of a search list to BUF, expanding $ORIGIN. */
+/* Appends the folders of a search list to BUF, expanding $ORIGIN, each
+ * followed by ':'. In secure mode only folders the caller cannot choose are
+ * kept: none with $ORIGIN (a hard link to a setuid program in the caller's
+ * own folder makes that folder its $ORIGIN; glibc and musl refuse it too),
+ * and, stricter than they are, none relative or empty (they resolve against
+ * the caller's cwd). The
+ * loader's own folder stays when absolute: it comes from PT_INTERP, which
+ * is the program's, not the caller's. */
 static void add_paths(char *buf, size_t len, const char *list, const struct dso *origin)
 {
 	if (!list)
@@ -190,16 +197,25 @@ static void add_paths(char *buf, size_t len, const char *list, const struct dso 
 		}
 	}
 	size_t o = strlen(buf);
-	for (const char *p = list; *p && o + 1 < len; p++) {
-		if (!strncmp(p, "$ORIGIN", 7) || !strncmp(p, "${ORIGIN}", 9)) {
-			o += (size_t)snprintf(buf + o, len - o, "%s", dir);
-			p += p[1] == '{' ? 8 : 6;
-			continue;
+	for (const char *p = list; *p && o + 1 < len;) {
+		size_t n = strcspn(p, ":;"), start = o;
+		int origin_used = 0;
+		for (size_t i = 0; i < n && o + 1 < len; i++) {
+			if (!strncmp(p + i, "$ORIGIN", 7) || !strncmp(p + i, "${ORIGIN}", 9)) {
+				size_t w = (size_t)snprintf(buf + o, len - o, "%s", dir);
+				o = o + w < len ? o + w : len - 1;
+				i += p[i + 1] == '{' ? 8 : 6;
+				origin_used = 1;
+				continue;
+			}
+			buf[o++] = p[i];
 		}
-		buf[o++] = *p == ';' ? ':' : *p;
+		if (__cfrt_secure && (o == start || buf[start] != '/' || (origin_used && origin != __cfrt_ldso)))
+			o = start;
+		else if (o + 1 < len)
+			buf[o++] = ':';
+		p += n + (p[n] != 0);
 	}
-	if (o + 1 < len && o && buf[o - 1] != ':')
-		buf[o++] = ':';
 	buf[o < len ? o : len - 1] = 0;
 }
 
@@ -227,7 +243,8 @@ struct dso *__cfrt_load_library(const char *name, struct dso *needed_by, char *e
 		fd = open(path, 0);
 		snprintf(search, sizeof search, "%s", name);
 	} else {
-		add_paths(search, sizeof search, getenv("LD_LIBRARY_PATH"), NULL);
+		if (!__cfrt_secure)  /* the caller's, as is the environment */
+			add_paths(search, sizeof search, getenv("LD_LIBRARY_PATH"), NULL);
 		if (needed_by && needed_by->rpath && !needed_by->runpath)
 			add_paths(search, sizeof search, needed_by->rpath, needed_by);
 		if (needed_by && needed_by->runpath)
