@@ -41,15 +41,18 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		if (first[i])
 			bt->thread[bt->nthread++] = (struct cf_thread_bt){.tid = m->notes.thread[i].tid, .note = i};
 	free(first);
-	if (!bt->nthread)
+	if (!bt->nthread) {
+		cf_backtrace_free(bt);  /* on failure the caller has nothing to free */
 		return cf_fail(d, "%s: no thread (NT_PRSTATUS) in the core", m->core.path);
+	}
 	size_t max = o->max_frames ? o->max_frames : 256;
 	struct cf_symbolizer *s = cf_symbolizer_new(m, o);
 	int r = libunwind ? cf_unwind_libunwind(m, max, bt) : cf_unwind_dwfl(m, s, max, bt);
 	if (r != 0) {
 		cf_symbolizer_free(s);
-		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path, bt->unwinder,
-			       libunwind ? "x86-64 only" : "unsupported machine");
+		cf_backtrace_free(bt);
+		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path,
+			       libunwind ? "libunwind" : "dwfl", libunwind ? "x86-64 only" : "unsupported machine");
 	}
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];

@@ -58,8 +58,8 @@ struct cf_bt_options {
 	size_t ndebug;
 };
 
-/* Unwinds every thread of M. Returns -1 (reason in D->error) only when no
- * thread could be unwound at all. */
+/* Unwinds every thread of M. Returns -1 (reason in D->error, nothing left
+ * in BT to free) only when no thread could be unwound at all. */
 int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, struct cf_backtrace *bt,
 		       struct cf_diag *d);
 void cf_backtrace_free(struct cf_backtrace *bt);

@@ -5,6 +5,8 @@
  *       PT_LOAD at p_vaddr + load_adjust, NT_KM_GUEST with the exact
  *       load_adjust, other KMSP notes, no NT_PRPSINFO / NT_SIGINFO.
  *   mkcore drop-ntfile IN OUT       the same core without NT_FILE.
+ *   mkcore drop-prstatus IN OUT     the same core without any thread
+ *       (NT_PRSTATUS): damaged, as a cut-down writer leaves it.
  *   mkcore cycle-linkmap IN OUT     the last link_map entry points back
  *       at the first (memory a debugger must not loop on).
  *
@@ -230,11 +232,17 @@ static void km(const struct cf_core *in, const char *out, const char *loader, co
 	cf_elfinfo_free(&li);
 }
 
-static void keep_but_file(void *vctx, const GElf_Nhdr *nh, const char *name, const unsigned char *desc)
+struct dropping {
+	struct blob b;
+	uint32_t type;          /* CORE notes of this type are left out */
+};
+
+static void keep_but(void *vctx, const GElf_Nhdr *nh, const char *name, const unsigned char *desc)
 {
-	if (nh->n_type == 0x46494c45 && strcmp(name, "CORE") == 0)
+	struct dropping *x = vctx;
+	if (nh->n_type == x->type && strcmp(name, "CORE") == 0)
 		return;
-	struct blob *b = vctx;
+	struct blob *b = &x->b;
 	uint32_t h[3] = {nh->n_namesz, nh->n_descsz, nh->n_type};
 	put(b, h, sizeof h);
 	put(b, name, nh->n_namesz);
@@ -269,7 +277,7 @@ static void cycle(const char *inpath, const char *out)
 int main(int argc, char **argv)
 {
 	if (argc < 4)
-		die("usage: mkcore km IN OUT LOADER NAME | drop-ntfile IN OUT | cycle-linkmap IN OUT");
+		die("usage: mkcore km IN OUT LOADER NAME | drop-ntfile IN OUT | drop-prstatus IN OUT | cycle-linkmap IN OUT");
 	if (!strcmp(argv[1], "cycle-linkmap")) {
 		cycle(argv[2], argv[3]);
 		return 0;
@@ -280,11 +288,11 @@ int main(int argc, char **argv)
 		die(d.error);
 	if (!strcmp(argv[1], "km") && argc == 6) {
 		km(&in, argv[3], argv[4], argv[5]);
-	} else if (!strcmp(argv[1], "drop-ntfile")) {
-		struct blob b = {0};
-		each_note(&in, keep_but_file, &b);
-		write_core(&in, &b, argv[3]);
-		free(b.p);
+	} else if (!strcmp(argv[1], "drop-ntfile") || !strcmp(argv[1], "drop-prstatus")) {
+		struct dropping x = {.type = argv[1][5] == 'n' ? 0x46494c45 : NT_PRSTATUS};
+		each_note(&in, keep_but, &x);
+		write_core(&in, &x.b, argv[3]);
+		free(x.b.p);
 	} else {
 		die("unknown mode");
 	}
