@@ -152,6 +152,71 @@ static void add_vdso(struct cf_model *m)
 	cf_module_range_from_info(m, mod);
 }
 
+/* The biases that put an object's first file page at ADDR. A copy of that
+ * page starts every PT_LOAD whose first page is file page 0 (a small RW
+ * segment often is), so each such segment is a candidate. */
+static size_t header_biases(const struct cf_model *m, const struct cf_elfinfo *info, uint64_t addr, uint64_t *out,
+			    size_t max)
+{
+	uint64_t pg = m->pagesz, mask = cf_addrmask(&m->core.order);
+	size_t n = 0;
+	for (size_t i = 0; i < info->nphdr && n < max; i++) {
+		const GElf_Phdr *ph = &info->phdr[i];
+		if (ph->p_type != PT_LOAD || (ph->p_offset & ~(pg - 1)) != 0)
+			continue;
+		uint64_t c = (addr - (ph->p_vaddr & ~(pg - 1))) & mask;
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= out[k] == c;
+		if (!dup)
+			out[n++] = c;
+	}
+	return n;
+}
+
+/* The bias that puts INFO's program headers at AT_PHDR: where the object
+ * is, if it is the one the kernel ran. */
+static bool bias_from_at_phdr(const struct cf_model *m, const struct cf_elfinfo *info, uint64_t *out)
+{
+	uint64_t at = m->notes.auxv.phdr;
+	const GElf_Phdr *ph = cf_elf_phdr(info, PT_PHDR);
+	uint64_t vaddr = ph ? ph->p_vaddr : 0;
+	for (size_t i = 0; !ph && i < info->nphdr; i++) {
+		const GElf_Phdr *l = &info->phdr[i];
+		if (l->p_type == PT_LOAD && info->phoff >= l->p_offset && info->phoff - l->p_offset < l->p_filesz) {
+			vaddr = l->p_vaddr + (info->phoff - l->p_offset);
+			ph = l;
+		}
+	}
+	if (!at || !ph)
+		return false;
+	*out = (at - vaddr) & cf_addrmask(&m->core.order);
+	return true;
+}
+
+/* Where an ELF header found in memory at ADDR puts its object. A header
+ * copy never moves a module: an ET_EXEC sits at its link address, the
+ * program the kernel ran where AT_PHDR says; an ET_DYN whose header could
+ * be any of several segments' copy is left to link_map to place. */
+static bool place_header(const struct cf_model *m, const struct cf_elfinfo *info, uint64_t addr, uint64_t *bias)
+{
+	uint64_t cand[8], at;
+	size_t n = header_biases(m, info, addr, cand, 8);
+	bool exec = bias_from_at_phdr(m, info, &at);
+	if (info->type == ET_EXEC)
+		*bias = 0;
+	else if (exec && n > 1)
+		*bias = at;
+	else if (n == 1)
+		*bias = cand[0];
+	else
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (cand[k] == *bias)
+			return true;
+	return false;
+}
+
 /* Where NT_FILE is missing or cut short: any core segment that starts with
  * an ELF header of a loadable object is a module, named later by link_map. */
 void cf_modules_from_memory(struct cf_model *m)
@@ -160,7 +225,6 @@ void cf_modules_from_memory(struct cf_model *m)
 	for (size_t i = 0; i < m->core.nseg; i++) {
 		const struct cf_segment *s = &m->core.seg[i];
 		struct cf_elfinfo info;
-		uint64_t base;
 		unsigned char magic[SELFMAG];
 		/* Cheap tests first: a crafted core may hold many segments and
 		 * many modules. */
@@ -168,7 +232,8 @@ void cf_modules_from_memory(struct cf_model *m)
 		    memcmp(magic, ELFMAG, SELFMAG) != 0 || ++found > 4096 || cf_model_find_addr(m, s->vaddr) ||
 		    !cf_model_image_at(m, s->vaddr, s->memsz, &info))
 			continue;
-		if ((info.type != ET_DYN && info.type != ET_EXEC) || !cf_elf_link_base(&info, m->pagesz, &base)) {
+		uint64_t bias;
+		if ((info.type != ET_DYN && info.type != ET_EXEC) || !place_header(m, &info, s->vaddr, &bias)) {
 			cf_elfinfo_free(&info);
 			continue;
 		}
@@ -177,7 +242,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		mod->header_in_core = true;
 		memcpy(mod->bid_core, info.buildid, info.buildid_len);
 		mod->bid_core_len = info.buildid_len;
-		mod->bias = (s->vaddr - base) & cf_addrmask(&m->core.order);
+		mod->bias = bias;
 		mod->has_bias = true;
 		mod->bias_src = CF_SRC_MEMORY;
 		adopt_info(mod, &info);
@@ -236,8 +301,10 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 	if (cf_resolve(m, main_mod, &one, &file)) {
 		if (!main_mod->elf_known || main_mod->nmaps == 0)
 			adopt_info(main_mod, &file);
-		else if (!main_mod->has_bias)
-			cf_module_bias_from_maps(m, main_mod, &file);
+		/* Headers adopted or not, the mappings still place the file: the
+		 * first page may simply not have been dumped. */
+		if (!main_mod->has_bias && main_mod->nmaps)
+			cf_module_bias_from_maps(m, main_mod, main_mod->elf_known ? &main_mod->info : &file);
 	}
 	cf_elfinfo_free(&file);
 	free(main_mod->name);

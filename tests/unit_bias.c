@@ -203,6 +203,66 @@ static void test_32bit_high_load(void)
 	synth_free(&s);
 }
 
+/* No NT_FILE, text page not dumped: the only ELF header in memory is the
+ * copy of file page 0 that starts a small RW segment. It must not move the
+ * module: an ET_EXEC sits at its link address; a PIE where AT_PHDR says. */
+static struct cf_module *header_copy_core(struct synth *s, struct cf_model *m, uint16_t type, uint64_t B,
+					  uint64_t at_phdr)
+{
+	static const struct synth_phdr small[] = {
+		{PT_LOAD, 5, 0, 0, 0x800, 0x800},
+		{PT_LOAD, 6, 0xe10, 0x200e10, 0x100, 0x200},
+	};
+	struct synth_phdr ph[2] = {small[0], small[1]};
+	uint64_t link = type == ET_EXEC ? 0x400000 : 0;
+	ph[0].vaddr += link;
+	ph[1].vaddr += link;
+	synth_init(s, 1, 0, EM_X86_64);
+	synth_prstatus(s, 9, 11);
+	uint64_t aux[] = {AT_PAGESZ, 4096, AT_PHDR, at_phdr};
+	synth_auxv(s, aux, 2);
+	synth_segment(s, B + link, 0x1000);  /* text: not dumped */
+	struct synth_seg *g = synth_segment(s, B + link + 0x200000, 0x1000);
+	synth_elf_head(s, &g->data, type, ph, 2, ID);
+	buf_align(&g->data, 0x1000);
+	const char *p = path_in_dir(type == ET_EXEC ? "copy-exec.core" : "copy-dyn.core");
+	if (synth_write(s, p) != 0 || cf_model_build(m, p, &(struct cf_options){0}) != 0) {
+		fprintf(stderr, "%s: cannot build model: %s\n", p, m->diag.error);
+		exit(1);
+	}
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].sources & CF_SRC_MEMORY && m->mod[i].role != CF_ROLE_VDSO)
+			return &m->mod[i];
+	return NULL;
+}
+
+static void test_header_copy(void)
+{
+	struct synth s;
+	struct cf_model m;
+	struct cf_module *mod = header_copy_core(&s, &m, ET_EXEC, 0, 0x400040);
+	CHECK(mod && mod->has_bias && mod->bias == 0, "ET_EXEC from a header copy: bias %#llx",
+	      mod ? (unsigned long long)mod->bias : 0ull);
+	CHECK(mod && mod->lo == 0x400000, "ET_EXEC range starts at its link address");
+	cf_model_free(&m);
+	synth_free(&s);
+
+	const uint64_t B = 0x555555554000;
+	mod = header_copy_core(&s, &m, ET_DYN, B, B + 0x40);
+	CHECK(mod && mod->has_bias && mod->bias == B, "PIE placed by AT_PHDR: bias %#llx",
+	      mod ? (unsigned long long)mod->bias : 0ull);
+	cf_model_free(&m);
+	synth_free(&s);
+
+	/* Not the program the kernel ran: the copy alone cannot say which
+	 * segment it starts, so no module is placed from it. */
+	mod = header_copy_core(&s, &m, ET_DYN, B, 0x400040);
+	CHECK(!mod || !mod->has_bias || mod->bias != B + 0x200000, "a header copy moved a DSO to %#llx",
+	      mod ? (unsigned long long)mod->bias : 0ull);
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
 static void test_64k_pages(void)
 {
 	struct synth s;
@@ -274,6 +334,7 @@ int main(void)
 	test_ambiguous();
 	test_32bit_big_endian();
 	test_32bit_high_load();
+	test_header_copy();
 	test_64k_pages();
 	test_km_entries();
 	return test_finish("unit_bias", dir);
