@@ -12,8 +12,9 @@ bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp,
 		return false;
 	}
 	/* Recursion repeats a pc; only a frame that neither moves the pc nor
-	 * the stack is a loop (corrupt CFI or stack). */
-	if (t->nframe && t->frame[t->nframe - 1].pc == pc && t->frame[t->nframe - 1].sp == sp) {
+	 * the stack is a loop (corrupt CFI or stack). An unknown sp (0) tells
+	 * nothing: --max-frames ends such a loop. */
+	if (t->nframe && sp && t->frame[t->nframe - 1].pc == pc && t->frame[t->nframe - 1].sp == sp) {
 		t->end = cf_xstrdup("the stack does not move (corrupt?)");
 		return false;
 	}
@@ -46,8 +47,15 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		return cf_fail(d, "%s: no thread (NT_PRSTATUS) in the core", m->core.path);
 	}
 	size_t max = o->max_frames ? o->max_frames : 256;
+	char why[256];
+	struct cf_regs *regs = cf_regs_read(m, why, sizeof why);
+	if (!regs) {
+		cf_backtrace_free(bt);
+		return cf_fail(d, "%s: cannot read the threads' registers: %s", m->core.path, why);
+	}
 	struct cf_symbolizer *s = cf_symbolizer_new(m, o);
-	int r = libunwind ? cf_unwind_libunwind(m, max, bt) : cf_unwind_dwfl(m, s, max, bt);
+	int r = libunwind ? cf_unwind_libunwind(m, regs, max, bt) : cf_unwind_dwfl(m, regs, s, max, bt);
+	free(regs);
 	if (r != 0) {
 		cf_symbolizer_free(s);
 		cf_backtrace_free(bt);

@@ -44,6 +44,7 @@ struct cf_backtrace {
 	struct cf_thread_bt *thread;
 	size_t nthread;
 	int signo, code;
+	bool have_code;                 /* only NT_SIGINFO says how the signal came */
 	bool have_addr;
 	uint64_t addr;
 	uint32_t crashed_tid;
@@ -73,13 +74,32 @@ struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
 /* Frees what cf_symbolize put in F (names, files, inline chain). */
 void cf_frame_free_symbols(struct cf_frame *f);
 
-/* The unwinders: fill every thread's frames (pcs) from its registers. */
-int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt);
-int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrace *bt);
+/* One thread's registers at the crash, DWARF numbering. */
+enum { CF_MAX_DWARF_REGS = 256 };
+struct cf_regs {
+	bool ok;
+	uint64_t pc;
+	uint64_t set[CF_MAX_DWARF_REGS / 64];
+	uint64_t val[CF_MAX_DWARF_REGS];
+};
+static inline bool cf_regs_has(const struct cf_regs *r, unsigned k)
+{
+	return k < CF_MAX_DWARF_REGS && (r->set[k / 64] >> (k % 64) & 1);
+}
+/* The registers of every NT_PRSTATUS of M (indexed like m->notes.thread),
+ * read by elfutils' backend for the core's machine. NULL, with the reason
+ * in ERR, when elfutils cannot read this machine's thread state. */
+struct cf_regs *cf_regs_read(const struct cf_model *m, char *err, size_t errlen);
+/* The stack pointer's DWARF number on MACHINE, -1 if unknown. */
+int cf_dwarf_sp(uint16_t machine);
+
+/* The unwinders: fill every thread's frames (pcs) from its registers
+ * (REGS indexed like m->notes.thread). */
+int cf_unwind_dwfl(const struct cf_model *m, const struct cf_regs *regs, struct cf_symbolizer *s, size_t max,
+		   struct cf_backtrace *bt);
+int cf_unwind_libunwind(const struct cf_model *m, const struct cf_regs *regs, size_t max, struct cf_backtrace *bt);
 /* Appends a frame; false (with T->end set) when the walk must stop. */
 bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation);
-/* DWARF register file of thread I from NT_PRSTATUS (x86-64, aarch64). */
-int cf_dwarf_regs(const struct cf_model *m, size_t i, uint64_t *regs, size_t max, uint64_t *pc);
 
 /* Crash facts. */
 const char *cf_signal_name(int signo);

@@ -78,6 +78,7 @@ void cf_crash_facts(const struct cf_model *m, struct cf_backtrace *bt)
 	if (n->has_siginfo) {
 		bt->signo = n->si_signo;
 		bt->code = n->si_code;
+		bt->have_code = true;
 		bt->have_addr = n->si_signo == SIGSEGV || n->si_signo == SIGBUS || n->si_signo == SIGFPE ||
 				n->si_signo == SIGILL;
 		bt->addr = n->fault_addr;

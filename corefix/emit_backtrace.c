@@ -16,7 +16,7 @@ static const char *module_name(const struct cf_frame *f)
 
 static void signal_text(FILE *out, const struct cf_backtrace *bt)
 {
-	const char *code = cf_signal_code_name(bt->signo, bt->code);
+	const char *code = bt->have_code ? cf_signal_code_name(bt->signo, bt->code) : NULL;
 	fprintf(out, "%s", cf_signal_name(bt->signo));
 	if (bt->have_addr)
 		fprintf(out, ", address 0x%llx", (unsigned long long)bt->addr);
@@ -112,10 +112,14 @@ int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_
 	cf_json_string(out, bt->program);
 	fputs(",\n  \"args\": ", out);
 	cf_json_string(out, bt->args);
-	fprintf(out, ",\n  \"loader_as_command\": %s,\n  \"signal\": {\"number\": %d, \"name\": \"%s\", \"code\": %d, "
-		     "\"code_name\": ",
-		m->loader_as_command ? "true" : "false", bt->signo, cf_signal_name(bt->signo), bt->code);
-	cf_json_string(out, cf_signal_code_name(bt->signo, bt->code));
+	fprintf(out, ",\n  \"loader_as_command\": %s,\n  \"signal\": {\"number\": %d, \"name\": \"%s\", \"code\": ",
+		m->loader_as_command ? "true" : "false", bt->signo, cf_signal_name(bt->signo));
+	if (bt->have_code)
+		fprintf(out, "%d", bt->code);
+	else
+		fputs("null", out);  /* no NT_SIGINFO (qemu, KM): unknown, not SI_USER */
+	fputs(", \"code_name\": ", out);
+	cf_json_string(out, bt->have_code ? cf_signal_code_name(bt->signo, bt->code) : NULL);
 	fputs(", \"address\": ", out);
 	cf_json_addr(out, bt->have_addr, bt->addr);
 	fprintf(out, "},\n  \"crashed_thread\": %u,\n  \"abort_message\": ", bt->crashed_tid);

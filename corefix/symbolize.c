@@ -234,12 +234,25 @@ static void call_site(Dwarf_Die *cu, Dwarf_Die *die, char **file, int *line, int
 		*col = (int)v;
 }
 
+/* The compile unit holding PC. libdw finds it through .debug_aranges, which
+ * clang (14) does not write; then each unit is asked for its ranges. */
+static Dwarf_Die *cu_at(Dwfl_Module *dm, Dwarf_Addr pc, Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(dm, pc, bias);
+	if (cu)
+		return cu;
+	while ((cu = dwfl_module_nextcu(dm, cu, bias)) != NULL)
+		if (dwarf_haspc(cu, pc - *bias) > 0)
+			return cu;
+	return NULL;
+}
+
 /* Inlined scopes at PC: the line table's location belongs to the innermost
  * one; each inlined scope's call site is the location in the next outer. */
 static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
 {
 	Dwarf_Addr bias;
-	Dwarf_Die *cu = dwfl_module_addrdie(dm, pc, &bias);
+	Dwarf_Die *cu = cu_at(dm, pc, &bias);
 	Dwarf_Die *scopes = NULL;
 	int n = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
 	for (int i = 0; i < n; i++) {
@@ -306,9 +319,18 @@ static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f)
 		f->function_offset = off + (f->pc - pc);
 	}
 	Dwfl_Line *line = dwfl_module_getsrc(dm, pc);
+	Dwarf_Addr bias;
+	Dwarf_Die *cu;
+	const char *file = NULL;
 	if (line) {
-		const char *file = dwfl_lineinfo(line, NULL, &f->line, &f->column, NULL, NULL);
-		f->file = file ? cf_xstrdup(file) : NULL;
+		file = dwfl_lineinfo(line, NULL, &f->line, &f->column, NULL, NULL);
+	} else if ((cu = cu_at(dm, pc, &bias)) != NULL) {
+		Dwarf_Line *l = dwarf_getsrc_die(cu, pc - bias);
+		if (l && (file = dwarf_linesrc(l, NULL, NULL)) != NULL) {
+			dwarf_lineno(l, &f->line);
+			dwarf_linecol(l, &f->column);
+		}
 	}
+	f->file = file ? cf_xstrdup(file) : NULL;
 	inline_chain(dm, pc, f);
 }

@@ -17,6 +17,7 @@ struct targ {                   /* what libdwfl hands back for each thread */
 
 struct ctx {
 	const struct cf_model *m;
+	const struct cf_regs *regs;
 	struct cf_backtrace *bt;
 	struct targ *targ;
 	size_t max;
@@ -48,16 +49,15 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
 {
 	struct targ *ta = arg;
-	uint64_t regs[64], pc;
-	int n = cf_dwarf_regs(ta->c->m, ta->c->bt->thread[ta->i].note, regs, 64, &pc);
-	if (n < 0)
+	const struct cf_regs *r = &ta->c->regs[ta->c->bt->thread[ta->i].note];
+	if (!r->ok)
 		return false;
-	Dwarf_Word dw[64];
-	for (int i = 0; i < n; i++)
-		dw[i] = regs[i];
-	if (!dwfl_thread_state_registers(thread, 0, (unsigned)n, dw))
-		return false;
-	dwfl_thread_state_register_pc(thread, pc);
+	for (unsigned k = 0; k < CF_MAX_DWARF_REGS; k++) {
+		Dwarf_Word v = r->val[k];
+		if (cf_regs_has(r, k) && !dwfl_thread_state_registers(thread, (int)k, 1, &v))
+			return false;
+	}
+	dwfl_thread_state_register_pc(thread, r->pc);
 	return true;
 }
 
@@ -98,16 +98,17 @@ static int on_thread(Dwfl_Thread *thread, void *arg)
 			t = &c->bt->thread[i];
 	if (!t)
 		return DWARF_CB_OK;
-	struct walk w = {t, c->max, c->m->core.machine == EM_X86_64 ? 7 : c->m->core.machine == EM_AARCH64 ? 31 : -1};
+	struct walk w = {t, c->max, cf_dwarf_sp(c->m->core.machine)};
 	if (dwfl_thread_getframes(thread, on_frame, &w) != 0 && !t->end)
 		t->end = cf_xstrdup(dwfl_errmsg(-1));
 	return DWARF_CB_OK;
 }
 
-int cf_unwind_dwfl(const struct cf_model *m, struct cf_symbolizer *s, size_t max, struct cf_backtrace *bt)
+int cf_unwind_dwfl(const struct cf_model *m, const struct cf_regs *regs, struct cf_symbolizer *s, size_t max,
+		   struct cf_backtrace *bt)
 {
 	Dwfl *dwfl = cf_symbolizer_dwfl(s);
-	struct ctx c = {m, bt, cf_xcalloc(bt->nthread, sizeof(struct targ)), max};
+	struct ctx c = {m, regs, bt, cf_xcalloc(bt->nthread, sizeof(struct targ)), max};
 	for (size_t i = 0; i < bt->nthread; i++)
 		c.targ[i] = (struct targ){&c, i};
 	int r = 0;

@@ -15,9 +15,7 @@ extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip
 
 struct uctx {
 	const struct cf_model *m;
-	size_t note;
-	uint64_t regs[64], pc;
-	int nregs;
+	const struct cf_regs *r;
 };
 
 static bool read_u(const struct cf_model *m, uint64_t addr, void *out, size_t n)
@@ -90,12 +88,12 @@ static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, in
 	if (write)
 		return -UNW_EREADONLYREG;
 	if (reg == UNW_REG_IP) {
-		*val = u->pc;
+		*val = u->r->pc;
 		return 0;
 	}
-	if (reg < 0 || reg >= u->nregs)
+	if (reg < 0 || !cf_regs_has(u->r, (unsigned)reg))
 		return -UNW_EBADREG;
-	*val = u->regs[reg];  /* libunwind's x86-64 numbering is DWARF's */
+	*val = u->r->val[reg];  /* libunwind's x86-64 numbering is DWARF's */
 	return 0;
 }
 
@@ -128,19 +126,19 @@ static unw_accessors_t accessors = {
 	.get_proc_name = get_proc_name,
 };
 
-int cf_unwind_libunwind(const struct cf_model *m, size_t max, struct cf_backtrace *bt)
+int cf_unwind_libunwind(const struct cf_model *m, const struct cf_regs *regs, size_t max, struct cf_backtrace *bt)
 {
-	if (m->core.machine != EM_X86_64)
+	/* Debian's libunwind remote API is built for the host only. */
+	if (m->core.machine != EM_X86_64 || !m->core.order.is64)
 		return -1;
 	unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
 	if (!as)
 		return -1;
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
-		struct uctx u = {.m = m, .note = t->note};
-		u.nregs = cf_dwarf_regs(m, t->note, u.regs, 64, &u.pc);
+		struct uctx u = {.m = m, .r = &regs[t->note]};
 		unw_cursor_t cur;
-		if (u.nregs < 0 || unw_init_remote(&cur, as, &u) != 0) {
+		if (!u.r->ok || unw_init_remote(&cur, as, &u) != 0) {
 			t->end = cf_xstrdup("libunwind cannot start here");
 			continue;
 		}
