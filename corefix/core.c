@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -86,21 +87,68 @@ int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, si
 	return 0;
 }
 
+static const char *kind_of(mode_t mode)
+{
+	return S_ISDIR(mode)    ? "a directory"
+	       : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISCHR(mode)  ? "a character device"
+	       : S_ISBLK(mode)  ? "a block device"
+	       : S_ISSOCK(mode) ? "a socket"
+				: "an unknown kind of file";
+}
+
+const char *cf_not_regular(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) ? kind_of(st.st_mode) : NULL;
+}
+
+int cf_open_regular(const char *path, char *err, size_t errlen)
+{
+	/* Looking first means a device is never opened at all (opening one can
+	 * have effects) and a socket, which open refuses with ENXIO, is named. */
+	const char *kind = cf_not_regular(path);
+	if (kind) {
+		snprintf(err, errlen, "not a regular file (%s)", kind);
+		return -1;
+	}
+	/* O_NONBLOCK: should PATH become a FIFO after the look, open still
+	 * returns at once, and fstat below refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file (%s)", kind_of(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	/* Readers (libelf among them) expect blocking reads. */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d)
 {
 	memset(c, 0, sizeof *c);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char err[128];
+	int fd = cf_open_regular(path, err, sizeof err);
 	if (fd < 0)
-		return cf_fail(d, "%s: %s", path, strerror(errno));
+		return cf_fail(d, "%s: %s", path, err);
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
 		close(fd);
 		return cf_fail(d, "%s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return cf_fail(d, "%s: not a regular file", path);
 	}
 	if (st.st_size == 0) {
 		close(fd);

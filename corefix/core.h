@@ -46,6 +46,16 @@ int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, si
 		     struct cf_diag *d);
 void cf_core_close(struct cf_core *c);
 
+/* Every file corefix reads by name (core, EXE, module candidates, rules)
+ * goes through these: a FIFO would block open(2) until some writer came,
+ * and a device or a folder is no file to read.
+ * cf_not_regular: "a FIFO", "a directory", … when PATH exists and is not a
+ * regular file; NULL when it is one or cannot be looked at (open says why).
+ * cf_open_regular: a read-only descriptor of a regular file, or -1 with a
+ * one-line reason in ERR ("not a regular file (a FIFO)", strerror). */
+const char *cf_not_regular(const char *path);
+int cf_open_regular(const char *path, char *err, size_t errlen);
+
 /* Copies process memory at ADDR; returns how many leading bytes were
  * available, stopping at the first byte the core does not hold. In a core,
  * bytes past p_filesz were not dumped (text pages, say): they are unknown,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "diag.h"
 
 static void read_buildid(Elf *elf, size_t limit, struct cf_elfinfo *info)
@@ -67,11 +68,10 @@ int cf_elf_read_file(const char *path, struct cf_elfinfo *info, char *err, size_
 {
 	memset(info, 0, sizeof *info);
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
+	/* A candidate path may name a FIFO or a device: refused, never waited on. */
+	int fd = cf_open_regular(path, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	size_t size = 0;
 	int r = -1;

@@ -366,6 +366,14 @@ static int run(struct args a)
 			r = EXIT_BAD;
 		return r;
 	}
+	/* CORE is refused inside cf_core_open; EXE is otherwise only warned
+	 * about, yet a FIFO or a device there is a mistaken argument, not a
+	 * missing program. */
+	const char *kind = a.opt.exe ? cf_not_regular(a.opt.exe) : NULL;
+	if (kind) {
+		fprintf(stderr, "corefix: %s: not a regular file (%s)\n", a.opt.exe, kind);
+		return EXIT_BAD;
+	}
 	struct cf_model m;
 	if (cf_model_build(&m, a.core, &a.opt) != 0) {
 		fprintf(stderr, "corefix: %s\n", m.diag.error);

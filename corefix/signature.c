@@ -1,8 +1,10 @@
 /* Crash signatures from rule files (rules/README.md explains the rules). */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "triage.h"
 
@@ -23,9 +25,13 @@ int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
 		dir = stat(COREFIX_RULES_INSTALLED, &st) == 0 ? COREFIX_RULES_INSTALLED : COREFIX_RULES_SOURCE;
 	for (int k = 0; k < 3; k++) {
 		char *path = cf_xasprintf("%s/%s", dir, files[k]);
-		FILE *f = fopen(path, "r");
+		char why[128];
+		int fd = cf_open_regular(path, why, sizeof why);
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 		if (!f) {
-			snprintf(err, errlen, "%s: cannot read rules", path);
+			snprintf(err, errlen, "%s: cannot read rules: %s", path, fd < 0 ? why : strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			free(path);
 			cf_rules_free(r);
 			return -1;
@@ -57,35 +63,51 @@ void cf_rules_free(struct cf_rules *r)
 	memset(r, 0, sizeof *r);
 }
 
-static bool matches(const struct cf_rules *r, int kind, const char *name)
+/* One frame as the rules see it: its name, and the source file its pc
+ * lies in (NULL when unknown). */
+struct named {
+	char *name;
+	const char *file;
+};
+
+/* A rule "file=GLOB" matches the frame's source file; any other rule
+ * matches its name. */
+static bool matches(const struct cf_rules *r, int kind, const struct named *f)
 {
-	for (size_t i = 0; name && i < r->n[kind]; i++)
-		if (fnmatch(r->pat[kind][i], name, 0) == 0)
+	for (size_t i = 0; i < r->n[kind]; i++) {
+		const char *p = r->pat[kind][i];
+		const char *subject = f->name;
+		if (!strncmp(p, "file=", 5))
+			p += 5, subject = f->file;
+		if (subject && fnmatch(p, subject, 0) == 0)
 			return true;
+	}
 	return false;
 }
 
-/* The crashing thread's frames as names, inlined functions first. */
-static char **frame_names(const struct cf_thread_bt *t, size_t *n)
+/* The crashing thread's frames, inlined functions first. */
+static struct named *frame_names(const struct cf_thread_bt *t, size_t *n)
 {
-	char **v = NULL;
+	struct named *v = NULL;
 	*n = 0;
 	for (size_t k = 0; k < t->nframe; k++) {
 		const struct cf_frame *f = &t->frame[k];
 		for (size_t j = 0; j < f->ninl; j++)
 			if (f->inl[j].function) {
 				v = cf_xrealloc(v, *n + 1, sizeof *v);
-				v[(*n)++] = cf_xstrdup(f->inl[j].function);
+				v[(*n)++] = (struct named){cf_xstrdup(f->inl[j].function), f->inl[j].file};
 			}
 		v = cf_xrealloc(v, *n + 1, sizeof *v);
+		char *name;
 		if (f->function) {
-			v[(*n)++] = cf_xstrdup(f->function);
+			name = cf_xstrdup(f->function);
 		} else if (f->mod) {
 			const char *b = strrchr(f->mod->name, '/');
-			v[(*n)++] = cf_xasprintf("%s+0x%llx", b ? b + 1 : f->mod->name, (unsigned long long)f->offset);
+			name = cf_xasprintf("%s+0x%llx", b ? b + 1 : f->mod->name, (unsigned long long)f->offset);
 		} else {
-			v[(*n)++] = cf_xstrdup("??");
+			name = cf_xstrdup("??");
 		}
+		v[(*n)++] = (struct named){name, f->file};
 	}
 	return v;
 }
@@ -98,10 +120,10 @@ char *cf_signature(const struct cf_backtrace *bt, const struct cf_rules *r, size
 		if (bt->thread[i].crashed)
 			t = &bt->thread[i];
 	size_t n = 0;
-	char **names = t ? frame_names(t, &n) : NULL;
+	struct named *names = t ? frame_names(t, &n) : NULL;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++)
-		if (matches(r, CF_RULE_SENTINEL, names[i])) {
+		if (matches(r, CF_RULE_SENTINEL, &names[i])) {
 			start = i;
 			break;
 		}
@@ -109,17 +131,18 @@ char *cf_signature(const struct cf_backtrace *bt, const struct cf_rules *r, size
 	*frames = NULL;
 	*nout = 0;
 	for (size_t i = start; i < n && *nout < want; i++) {
-		bool sentinel = i == start && matches(r, CF_RULE_SENTINEL, names[i]);
-		if (!sentinel && folding && matches(r, CF_RULE_FOLD, names[i]))
+		bool sentinel = i == start && matches(r, CF_RULE_SENTINEL, &names[i]);
+		if (!sentinel && folding && matches(r, CF_RULE_FOLD, &names[i]))
 			continue;
 		folding = false;
-		if (!sentinel && matches(r, CF_RULE_SKIP, names[i]))
+		if (!sentinel && matches(r, CF_RULE_SKIP, &names[i]))
 			continue;
 		*frames = cf_xrealloc(*frames, *nout + 1, sizeof **frames);
-		(*frames)[(*nout)++] = cf_xstrdup(names[i]);
+		(*frames)[(*nout)++] = names[i].name;
+		names[i].name = NULL;
 	}
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 
 	const char *code = bt->code > 0 ? cf_signal_code_name(bt->signo, bt->code) : NULL;

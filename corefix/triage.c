@@ -25,11 +25,13 @@ static void push(struct list *l, char *s)
 	l->v[l->n++] = s;
 }
 
-/* An ELF core, either byte order: checked from its first bytes only. */
+/* An ELF core, either byte order: checked from its first bytes only.
+ * O_NONBLOCK: a file that turned into a FIFO since the folder was listed
+ * must not hold the scan (read then fails and it is not a core). */
 static bool is_core(const char *path)
 {
 	unsigned char h[18];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return false;
 	bool ok = read(fd, h, sizeof h) == (ssize_t)sizeof h && !memcmp(h, ELFMAG, SELFMAG) &&
@@ -57,10 +59,13 @@ static void find_cores(const char *dir, struct list *out, int depth)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *p = cf_xasprintf("%s/%s", dir, e->d_name);
+		/* Only regular files are read: a FIFO, a device or a socket in the
+		 * folder is no core, and opening a FIFO would wait for a writer. */
 		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		bool seen = lstat(p, &st) == 0;
+		if (seen && S_ISDIR(st.st_mode))
 			find_cores(p, &found, depth + 1), free(p);
-		else if (S_ISREG(st.st_mode) && is_core(p))
+		else if (seen && S_ISREG(st.st_mode) && is_core(p))
 			push(&found, p);
 		else
 			free(p);
