@@ -56,3 +56,123 @@ copy_set() { # copy_set SET DEST : a sample set, with its rpath-relative layout
 	mkdir -p "$2"
 	cp -a "$SAMPLES/$1/." "$2/"
 }
+
+# --- Cores of other architectures (tests/e2e/arch_*) ---
+
+# need_set SET : the sample set must have been built. A missing set fails
+# the test with CMake's reason (SAMPLES/SET.missing); it is never skipped,
+# since .ci/deps installs every toolchain the sets need.
+need_set() {
+	[ -d "$SAMPLES/$1" ] && return 0
+	fail "sample set $1 was not built (run .ci/deps, then configure again): $(cat "$SAMPLES/$1.missing" 2>/dev/null || echo 'no reason recorded')"
+}
+
+# need_cmd CMD... : commands .ci/deps installs; missing ones fail the test.
+need_cmd() {
+	local c
+	for c; do command -v "$c" >/dev/null || fail "$c not found (run .ci/deps)"; done
+}
+
+# make_qemu_core DIR QEMU [OPTIONS] PROGRAM... : make_core for a program run
+# under qemu-user; the guest's core becomes DIR/core, its output DIR/run.log.
+make_qemu_core() {
+	"$(dirname "${BASH_SOURCE[0]}")/make-qemu-core.sh" "$@" || fail "qemu left no core of: ${*:2}"
+}
+
+# ld_debug_bases LOG : "NAME BASE" for each object glibc's loader reported
+# mapping under LD_DEBUG=files (BASE is its l_addr, the load bias), as
+# written by the crashed process itself.
+ld_debug_bases() {
+	awk '/file=.*generating link map/ { n = $2; sub(/^file=/, "", n) }
+	     /base: 0x/ && n != "" { for (i = 1; i < NF; i++) if ($i == "base:") print n, $(i + 1); n = "" }' "$1"
+}
+
+# json_bias JSON NAME : corefix's bias (as printed) for the module whose path,
+# or recorded name, is NAME or ends in /NAME.
+json_bias() {
+	jq -r --arg b "$2" '[.modules[] | select(((.path // .name) // "") as $p | $p == $b or ($p | endswith("/" + $b))) | .bias]
+		| first // empty' <<<"$1"
+}
+
+# script_bias SCRIPT NAME : the -o argument of NAME's add-symbol-file line.
+script_bias() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"add-symbol-file \""*"/$2\" -o "*)
+			line=${line##*\" -o }
+			echo "${line%% *}"
+			return 0
+			;;
+		esac
+	done <"$1"
+}
+
+# expect_bias JSON SCRIPT NAME WANT WHY : NAME's bias is exactly WANT both in
+# `corefix modules --json` and in the gdb script's add-symbol-file -o.
+expect_bias() {
+	local want got
+	want=$(printf '0x%x' "$4")
+	got=$(json_bias "$1" "$3")
+	[ -n "$got" ] || fail "$3: corefix modules --json lists no such module ($5 says bias $want): $1"
+	[ "$got" = "$want" ] || fail "$3: corefix modules --json bias $got, $5 says $want"
+	got=$(script_bias "$2" "$3")
+	[ "$got" = "$want" ] || fail "$3: gdb script has add-symbol-file -o '${got:-<no line>}', $5 says $want:
+$(grep -E '^add-symbol-file' "$2")"
+	note "$3 bias $want = $5"
+}
+
+# text_addr FILE : the link-time address of FILE's .text section (hex digits).
+text_addr() { readelf -SW "$1" | sed -n 's/.*\] \.text *PROGBITS *\([0-9a-f]*\) .*/\1/p'; }
+
+# expect_gdb_lib_biases JSON SCRIPT MIN GDB-ARGS... : for every library
+# `gdb GDB-ARGS -ex 'info sharedlibrary'` lists (gdb's own discovery), its
+# bias (From − .text address) is corefix's, in JSON and script; at least MIN
+# libraries must be compared.
+expect_gdb_lib_biases() {
+	local json=$1 script=$2 min=$3 libs from to syms path t n=0
+	shift 3
+	libs=$(gdb -batch -nx "$@" -ex 'info sharedlibrary' 2>/dev/null | grep '^0x')
+	while read -r from to syms path; do
+		[ -n "$path" ] || continue
+		path=${path#"(*)"}                # "Yes (*)": no debugging information
+		path=${path#"${path%%[! ]*}"}
+		t=$(text_addr "$path")
+		[ -n "$t" ] || fail "no .text in $path (gdb: $from $to $syms $path)"
+		expect_bias "$json" "$script" "$(basename "$path")" $((from - 0x$t)) "gdb's info sharedlibrary (From $from - .text 0x$t)"
+		n=$((n + 1))
+	done <<<"$libs"
+	[ $n -ge "$min" ] || fail "gdb listed $n libraries, want at least $min: $libs"
+}
+
+# expect_bt_json JSON "FUNCTION FILE:LINE"... : the crashed thread's first
+# frames in `corefix backtrace --json`, exactly (file by base name).
+expect_bt_json() {
+	local json=$1 got want
+	shift
+	got=$(jq -r '[.threads[] | select(.crashed)][0].frames[]
+		| "\(.function) \((.file // "?") | split("/") | last):\(.line)"' <<<"$json" 2>&1 | head -n $#)
+	want=$(printf '%s\n' "$@")
+	[ "$got" = "$want" ] || fail "corefix backtrace --json: the crashed thread's frames are
+$got
+want
+$want
+threads: $(jq -c '[.threads[] | {tid, crashed, stopped, frames: [.frames[] | "\(.pc) \(.function)"]}]' <<<"$json" 2>&1)"
+}
+
+# auxv_phdr_bias LOG FILE : FILE's bias from the AT_PHDR that glibc's
+# LD_SHOW_AUXV=1 printed into LOG (FILE being what the kernel, or qemu,
+# started): AT_PHDR minus where FILE's program headers are at link time.
+auxv_phdr_bias() {
+	local phdr at
+	phdr=$(sed -n 's/^AT_PHDR: *//p' "$1" | head -1)
+	[ -n "$phdr" ] || fail "LD_SHOW_AUXV printed no AT_PHDR into $1: $(cat "$1")"
+	at=$(readelf -lW "$2" | awk '$1 == "PHDR" {print $3; exit}')
+	if [ -z "$at" ]; then # no PT_PHDR: the first PT_LOAD maps e_phoff
+		local phoff off vaddr
+		phoff=$(readelf -hW "$2" | sed -n 's/.*Start of program headers: *\([0-9]*\).*/\1/p')
+		read -r off vaddr < <(readelf -lW "$2" | awk '$1 == "LOAD" {print $2, $3; exit}')
+		at=$((vaddr + phoff - off))
+	fi
+	echo $((phdr - at))
+}
