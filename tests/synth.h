@@ -17,6 +17,8 @@ struct buf {
 
 static inline void buf_put(struct buf *b, const void *d, size_t n)
 {
+	if (n == 0)
+		return;  /* a segment with no bytes dumped: D may be NULL */
 	if (b->n + n + 1 > b->cap) {
 		b->cap = 2 * (b->n + n + 1);
 		b->p = realloc(b->p, b->cap);
