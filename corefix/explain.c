@@ -24,14 +24,18 @@ int cf_emit_explain(FILE *out, const struct cf_model *m)
 		char *e = cf_comment_text(exec->name), *p = cf_comment_text(main_mod->name[0] ? main_mod->name : "(unnamed)");
 		snprintf(buf, sizeof buf,
 			 "The program named by the core is the dynamic loader %s%s%s%s, run as a command: the kernel "
-			 "started it, so NT_PRPSINFO and AT_PHDR/AT_ENTRY describe the loader, and AT_BASE is 0. "
+			 "(or qemu) started it, so NT_PRPSINFO describes the loader, AT_BASE is 0, and so do AT_PHDR/"
+			 "AT_ENTRY unless glibc's loader rewrote them for the program. "
 			 "The real program, %s, is only the first link_map entry. gdb pairs the core with the loader "
 			 "and skips link_map's head as \"the executable\", so the real program gets no symbols and its "
 			 "frames show as ?? ().",
 			 e, m->notes.has_prpsinfo ? " (NT_PRPSINFO: \"" : "", m->notes.has_prpsinfo ? m->notes.fname : "",
 			 m->notes.has_prpsinfo ? "\")" : "", p);
-		say(out, &n, buf, "loads the real program with add-symbol-file at the bias link_map and NT_FILE agree on, "
-				 "and every library beside it, instead of trusting the loader's view.");
+		say(out, &n, buf, m->notes.has_file
+				      ? "loads the real program with add-symbol-file at the bias link_map and NT_FILE agree on, "
+					"and every library beside it, instead of trusting the loader's view."
+				      : "loads the real program with add-symbol-file at the bias link_map gives, and every "
+					"library beside it, instead of trusting the loader's view.");
 		free(e);
 		free(p);
 	}
@@ -41,20 +45,45 @@ int cf_emit_explain(FILE *out, const struct cf_model *m)
 		    "NT_FILE entries start at unaligned segment addresses, and there is no NT_PRPSINFO or NT_SIGINFO.",
 		    "accepts both note-name forms, reads the payload's exact load_adjust from the KMSP notes "
 		    "(NT_KM_GUEST, NT_KM_DYNLINKER) and skips the other KMSP notes.");
-	if (m->r_debug_how && m->no_dt_debug)
+	if (m->notes.auxv.shifted)
+		say(out, &n,
+		    "NT_AUXV is out of step: read as written it is nonsense, read from its second word it is a "
+		    "well-formed AT_* list. qemu-user dumps the vector from where the process started, but glibc's "
+		    "loader, run as a command, moved it down when it dropped its own arguments from argv (one word for "
+		    "\"ld.so ./prog\": the note then opens with AT_PHDR's value). Read as written, AT_PHDR, AT_BASE "
+		    "and AT_ENTRY are lost.",
+		    "saw that the vector is nonsense as written and a well-formed AT_* list from its second word, and "
+		    "read it from there.");
+	if (m->r_debug_how && m->no_dt_debug) {
+		snprintf(buf, sizeof buf, "found r_debug through %s.", m->r_debug_how);
 		say(out, &n,
 		    "The program the kernel ran has no DT_DEBUG entry pointing at r_debug, so gdb's shared-library "
 		    "discovery starting from that program finds nothing.",
-		    m->r_debug_how[0] == 'D' ? "found r_debug through the DT_DEBUG entry of another loaded module."
-					     : "found r_debug through the loader's _r_debug (or musl's _dl_debug_addr) symbol.");
+		    buf);
+	}
 	if (!m->r_debug_how)
 		say(out, &n, "No r_debug/link_map could be found in the core's memory.",
 		    "relies on NT_FILE and the objects' program headers alone for load biases.");
-	if (!m->notes.has_file || m->notes.file_cut)
+	bool headers = false;
+	for (size_t i = 0; i < m->nmod; i++)
+		headers |= m->mod[i].header_in_core && m->mod[i].role != CF_ROLE_VDSO;
+	if (!m->notes.has_file && !headers && m->r_debug_how) {
+		/* qemu-user's cores: nothing names a file, nothing holds a header. */
+		snprintf(buf, sizeof buf,
+			 "rebuilt the module list from link_map, whose r_debug it found through %s; each file, "
+			 "found by its l_name, is checked against l_ld (its PT_DYNAMIC must land there), as the core "
+			 "holds no build-id to compare.",
+			 m->r_debug_how);
+		say(out, &n,
+		    "The core has no NT_FILE note and no ELF header in its memory (read-only and executable pages "
+		    "were not dumped, as qemu-user does), so no debugger knows which files were mapped where.",
+		    buf);
+	} else if (!m->notes.has_file || m->notes.file_cut) {
 		say(out, &n,
 		    m->notes.has_file ? "NT_FILE is cut short (the kernel caps its size for huge processes)."
 				      : "The core has no NT_FILE note, so no debugger knows which files were mapped where.",
 		    "rebuilt the module list from link_map and from ELF headers found in the core's memory.");
+	}
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
 		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");

@@ -32,25 +32,73 @@ static void read_prstatus(const struct cf_core *c, struct cf_notes *n, const uns
 	t->prstatus_len = len;
 }
 
+/* How many leading AT_* pairs of P (from word FIRST) form a vector the
+ * way every writer lays it out: small known types, each of the ones we use
+ * at most once, a power-of-two page size, and an AT_NULL that ends it.
+ * 0 when the words are not such a vector. */
+static size_t auxv_wellformed(const struct cf_order *o, const unsigned char *p, size_t len, size_t first)
+{
+	unsigned w = cf_wordsize(o);
+	uint64_t seen = 0;
+	size_t pairs = 0;
+	for (size_t off = first * w; off + 2 * w <= len; off += 2 * w, pairs++) {
+		uint64_t type = cf_word(o, p + off), val = cf_word(o, p + off + w);
+		if (type == AT_NULL)
+			return pairs;
+		/* Linux's AT_* stop below 64; a larger "type" is a value. */
+		if (type >= 64)
+			return 0;
+		bool once = type == AT_PHDR || type == AT_PHENT || type == AT_PHNUM || type == AT_PAGESZ ||
+			    type == AT_BASE || type == AT_ENTRY || type == AT_EXECFN || type == AT_SYSINFO_EHDR;
+		if (once && (seen & (1ull << type)))
+			return 0;
+		if (once)
+			seen |= 1ull << type;
+		if (type == AT_PAGESZ && (val == 0 || (val & (val - 1))))
+			return 0;
+	}
+	return 0;
+}
+
+static void auxv_take(struct cf_auxv *a, uint64_t type, uint64_t val)
+{
+	switch (type) {
+	case AT_PHDR: a->phdr = val; break;
+	case AT_PHENT: a->phent = val; break;
+	case AT_PHNUM: a->phnum = val; break;
+	case AT_BASE: a->base = val; break;
+	case AT_ENTRY: a->entry = val; break;
+	case AT_PAGESZ: a->pagesz = val; break;
+	case AT_SYSINFO_EHDR: a->sysinfo_ehdr = val; break;
+	case AT_EXECFN: a->execfn = val; break;
+	default: break;
+	}
+}
+
+/* qemu-user (7.2) writes NT_AUXV one word late: the note opens with
+ * AT_PHDR's value, then "AT_PHENT, phent, AT_PHNUM, phnum, ...". Read
+ * as pairs it is nonsense (AT_NULL after a few bogus types); read from
+ * the second word it is a whole vector. Only that combination repairs:
+ * a vector that parses either way is left as the writer wrote it. */
 static void read_auxv(const struct cf_core *c, struct cf_notes *n, const unsigned char *p, size_t len)
 {
 	unsigned w = cf_wordsize(&c->order);
 	struct cf_auxv *a = &n->auxv;
 	a->present = true;
-	for (size_t off = 0; off + 2 * w <= len; off += 2 * w) {
+	size_t first = 0;
+	if (!auxv_wellformed(&c->order, p, len, 0) && auxv_wellformed(&c->order, p, len, 1) >= 4) {
+		first = 1;
+		a->shifted = true;
+		/* The lost pair's type is AT_PHDR only when AT_PHENT follows it
+		 * (qemu's order) and the rest never names AT_PHDR. */
+		if (cf_word(&c->order, p + w) == AT_PHENT)
+			a->phdr = cf_word(&c->order, p);
+	}
+	for (size_t off = first * w; off + 2 * w <= len; off += 2 * w) {
 		uint64_t type = cf_word(&c->order, p + off), val = cf_word(&c->order, p + off + w);
-		switch (type) {
-		case AT_NULL: return;
-		case AT_PHDR: a->phdr = val; break;
-		case AT_PHENT: a->phent = val; break;
-		case AT_PHNUM: a->phnum = val; break;
-		case AT_BASE: a->base = val; break;
-		case AT_ENTRY: a->entry = val; break;
-		case AT_PAGESZ: a->pagesz = val; break;
-		case AT_SYSINFO_EHDR: a->sysinfo_ehdr = val; break;
-		case AT_EXECFN: a->execfn = val; break;
-		default: break;
-		}
+		if (type == AT_NULL)
+			return;
+		auxv_take(a, type, val);
 	}
 }
 

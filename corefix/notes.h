@@ -41,6 +41,7 @@ struct cf_km_image {                    /* NT_KM_GUEST / NT_KM_DYNLINKER */
 
 struct cf_auxv {
 	bool present;
+	bool shifted;                   /* repaired: the writer (qemu-user) began one word late */
 	uint64_t phdr, phent, phnum, base, entry, pagesz, sysinfo_ehdr, execfn;
 };
 

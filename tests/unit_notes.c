@@ -1,5 +1,6 @@
 /* Note decoding on synthetic cores: PRPSINFO and SIGINFO in both classes,
- * KMSP notes, and notes that lie about their sizes. */
+ * KMSP notes, notes that lie about their sizes, qemu-user's shifted
+ * NT_AUXV, and finding r_debug in a core that names no file. */
 #include <unistd.h>
 
 #include "model.h"
@@ -112,6 +113,134 @@ static void many_files(void)
 	free(names);
 }
 
+/* NT_AUXV words as given (no AT_NULL appended). */
+static void auxv_words(struct synth *s, const uint64_t *v, size_t n)
+{
+	struct buf d = {0};
+	for (size_t i = 0; i < n; i++)
+		buf_num(&d, &s->o, v[i], synth_w(s));
+	synth_note(s, "CORE", 0, NT_AUXV, d.p, d.n);
+	free(d.p);
+}
+
+/* qemu-user's NT_AUXV of "ld.so ./prog": one word late, AT_PHDR's value
+ * first, a spare zero word last. */
+static void auxv_shifted(int is64)
+{
+	struct synth s;
+	struct cf_model m;
+	synth_init(&s, is64, 0, is64 ? EM_AARCH64 : EM_ARM);
+	synth_prstatus(&s, 1, 11);
+	const uint64_t v[] = {0x5502850040, AT_PHENT, 56, AT_PHNUM, 9, AT_PAGESZ, 4096, AT_BASE, 0, AT_FLAGS, 0,
+			      AT_ENTRY, 0x55028506c0, AT_UID, 0, AT_EXECFN, 0x5502842a67, AT_NULL, 0, 0};
+	uint64_t vv[sizeof v / sizeof *v];
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		vv[i] = is64 ? v[i] : v[i] & 0xffffffff;
+	auxv_words(&s, vv, sizeof vv / sizeof *vv);
+	CHECK(build(&s, &m, "shifted.core") == 0, "build: %s", m.diag.error);
+	const struct cf_auxv *a = &m.notes.auxv;
+	CHECK(a->shifted, "shift detected");
+	CHECK(a->phdr == vv[0] && a->phent == 56 && a->phnum == 9 && a->pagesz == 4096 && a->base == 0 &&
+		      a->entry == vv[12] && a->execfn == vv[16],
+	      "repaired: phdr %#llx phent %llu phnum %llu pagesz %llu entry %#llx", (unsigned long long)a->phdr,
+	      (unsigned long long)a->phent, (unsigned long long)a->phnum, (unsigned long long)a->pagesz,
+	      (unsigned long long)a->entry);
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* A well-formed vector is read as written, whatever its first word; one
+ * that parses neither way is read as written too (nothing invented). */
+static void auxv_not_shifted(void)
+{
+	struct synth s;
+	struct cf_model m;
+	synth_init(&s, 1, 0, EM_X86_64);
+	const uint64_t kv[] = {AT_SYSINFO_EHDR, 0x7fff0000, AT_PAGESZ, 4096, AT_PHDR, 0x400040, AT_PHENT, 56,
+			       AT_ENTRY, 0x401000};
+	synth_auxv(&s, kv, 5);
+	CHECK(build(&s, &m, "plain.core") == 0, "build: %s", m.diag.error);
+	CHECK(!m.notes.auxv.shifted && m.notes.auxv.phdr == 0x400040 && m.notes.auxv.entry == 0x401000,
+	      "plain vector read as written");
+	cf_model_free(&m);
+	synth_free(&s);
+
+	synth_init(&s, 1, 0, EM_X86_64);
+	const uint64_t junk[] = {0x1234, 0x99, 0x5678, 0x77, 0x1000, 3, 0xffff, 0x4000};
+	auxv_words(&s, junk, 8);
+	CHECK(build(&s, &m, "junk.core") == 0, "build: %s", m.diag.error);
+	CHECK(!m.notes.auxv.shifted, "garbage is not 'repaired'");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+enum { LM_SEG = 0x10000, RD = 0x10100, LM1 = 0x10200, LM2 = 0x10280, NAME1 = 0x10400, NAME2 = 0x10410 };
+
+/* A data page holding r_debug and a two-entry link_map, as a core without
+ * NT_FILE and headers (qemu-user's) leaves them. BRK is r_brk; SPOIL
+ * breaks the chain: 1 a bad l_prev, 2 a cycle. */
+static void rdebug_page(struct synth *s, uint64_t brk, int spoil)
+{
+	unsigned w = synth_w(s);
+	struct synth_seg *g = synth_segment(s, LM_SEG, 0x1000);
+	unsigned char page[0x1000] = {0};
+	const struct cf_order *o = &s->o;
+	unsigned char *rd = page + (RD - LM_SEG), *a = page + (LM1 - LM_SEG), *b = page + (LM2 - LM_SEG);
+	cf_put(o, rd, 1, 4);
+	cf_put(o, rd + w, LM1, w);
+	cf_put(o, rd + 2 * w, brk, w);
+	cf_put(o, a + w, NAME1, w);                   /* main: "" */
+	cf_put(o, a + 3 * w, LM2, w);
+	cf_put(o, b, 0x7000000, w);
+	cf_put(o, b + w, NAME2, w);
+	cf_put(o, b + 3 * w, spoil == 2 ? LM1 : 0, w);
+	cf_put(o, b + 4 * w, spoil == 1 ? LM2 : LM1, w);
+	strcpy((char *)page + (NAME2 - LM_SEG), "/nonexistent/libx.so");
+	buf_put(&g->data, page, sizeof page);
+}
+
+static void rdebug_scan(int is64)
+{
+	struct synth s;
+	struct cf_model m;
+	synth_init(&s, is64, 0, is64 ? EM_AARCH64 : EM_ARM);
+	synth_prstatus(&s, 1, 11);
+	rdebug_page(&s, 0x900000, 0);
+	CHECK(build(&s, &m, "scan.core") == 0, "build: %s", m.diag.error);
+	CHECK(m.r_debug == RD && m.r_debug_how && strstr(m.r_debug_how, "scan"), "r_debug %#llx by %s",
+	      (unsigned long long)m.r_debug, m.r_debug_how ? m.r_debug_how : "nothing");
+	CHECK(m.lm_entries == 2, "2 link_map entries (%zu)", m.lm_entries);
+	bool lib = false;
+	for (size_t i = 0; i < m.nmod; i++)
+		lib |= !strcmp(m.mod[i].name, "/nonexistent/libx.so") && m.mod[i].has_bias && m.mod[i].bias == 0x7000000;
+	CHECK(lib, "the library at its l_addr");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* Look-alikes the scan must refuse: bad l_prev, a cycle, and a copy of
+ * r_debug whose r_brk points at data (a stack frame's copy). */
+static void rdebug_refused(void)
+{
+	const struct {
+		uint64_t brk;
+		int spoil;
+		const char *why;
+	} c[] = {{0x900000, 1, "bad l_prev"}, {0x900000, 2, "cycle"}, {LM_SEG + 0x10, 0, "r_brk in data"}};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+		struct synth s;
+		struct cf_model m;
+		synth_init(&s, 1, 0, EM_AARCH64);
+		synth_prstatus(&s, 1, 11);
+		rdebug_page(&s, c[i].brk, c[i].spoil);
+		CHECK(build(&s, &m, "refused.core") == 0, "build: %s", m.diag.error);
+		CHECK(!m.r_debug && m.nmod == 0, "%s: r_debug %#llx, %zu modules", c[i].why, (unsigned long long)m.r_debug,
+		      m.nmod);
+		cf_model_free(&m);
+		synth_free(&s);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -121,5 +250,11 @@ int main(void)
 	lies();
 	km_notes();
 	many_files();
+	auxv_shifted(1);
+	auxv_shifted(0);
+	auxv_not_shifted();
+	rdebug_scan(1);
+	rdebug_scan(0);
+	rdebug_refused();
 	return test_finish("unit_notes", dir);
 }
