@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct cf_module *cf_model_add(struct cf_model *m, const char *name)
 {
@@ -334,6 +335,33 @@ void cf_program_args(const char *psargs, char *out, size_t n)
 	snprintf(out, n, "%s", p);
 }
 
+/* A loader run as a command is also a library in link_map. The auxv may no
+ * longer say it was what the kernel ran: glibc's loader rewrites AT_PHDR and
+ * AT_ENTRY for the program, and qemu dumps the vector from guest memory.
+ * PRPSINFO's first word still names it. */
+static void loader_from_psargs(struct cf_model *m)
+{
+	const struct cf_module *main_mod = cf_model_role(m, CF_ROLE_MAIN);
+	if (m->loader_as_command || !main_mod || !m->notes.has_prpsinfo)
+		return;
+	char first[sizeof m->notes.psargs];
+	snprintf(first, sizeof first, "%.*s", (int)strcspn(m->notes.psargs, " "), m->notes.psargs);
+	struct stat want, have;
+	bool named = first[0] == '/' && stat(first, &want) == 0;
+	for (size_t i = 0; first[0] && i < m->nmod; i++) {
+		struct cf_module *mod = &m->mod[i];
+		if (mod == main_mod || mod->role != CF_ROLE_DSO || !mod->in_linkmap)
+			continue;
+		if (!strcmp(mod->name, first) ||
+		    (named && mod->path && stat(mod->path, &have) == 0 && have.st_dev == want.st_dev &&
+		     have.st_ino == want.st_ino)) {
+			mod->role = CF_ROLE_EXEC;
+			m->loader_as_command = true;
+			return;
+		}
+	}
+}
+
 /* musl (and glibc without NT_FILE) leave the main link_map entry unnamed.
  * For a loader run as a command, PRPSINFO's psargs still says what was
  * typed: "LOADER [--option ARG]... PROGRAM ...". */
@@ -426,6 +454,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 		cf_modules_from_memory(m);
 	cf_linkmap_read(m, opt);
 	assign_exec(m);
+	loader_from_psargs(m);
 	name_main_from_psargs(m, opt);
 	apply_exe(m, opt);
 

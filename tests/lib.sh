@@ -9,6 +9,10 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 # Aliases for unsafe paths go here, not into the user's cache.
 export XDG_CACHE_HOME="$WORK/cache"
+# No test reaches the network: a distribution's profile may set
+# DEBUGINFOD_URLS, and corefix then fetches missing files. tests/e2e/debuginfod.sh
+# sets it to its own server on 127.0.0.1.
+unset DEBUGINFOD_URLS
 
 fail() {
 	echo "FAIL($TEST_NAME): $*" >&2
@@ -175,4 +179,56 @@ auxv_phdr_bias() {
 		at=$((vaddr + phoff - off))
 	fi
 	echo $((phdr - at))
+}
+
+# qemu_loader_as_command SET SYSROOT QEMU LDSO MACHINE READELF_MACHINE :
+# the SET sample crashed under QEMU with glibc's loader LDSO run as a command
+# (qemu … LDSO ./prog). qemu writes the guest's core itself: no NT_FILE, no
+# NT_SIGINFO, text pages not dumped, NT_AUXV shifted. corefix must find
+# r_debug, place every module at the bias the guest reported (LD_DEBUG=files,
+# LD_SHOW_AUXV), and name every frame in gdb-multiarch and in its backtrace.
+qemu_loader_as_command() {
+	local set=$1 sr=$2 qemu=$3 ldso=$4 machine=$5 remachine=$6 json rc main bases n name base bt out
+	need_set "$set"
+	need_cmd "$qemu" gdb-multiarch
+	[ -e "$ldso" ] || fail "$ldso missing (run .ci/deps)"
+	copy_set "$set" "$WORK/s"
+	make_qemu_core "$WORK/s" "$qemu" -L "$sr" -E LD_DEBUG=files -E LD_SHOW_AUXV=1 "$ldso" ./prog
+	cd "$WORK/s" || fail "no $WORK/s"
+	expect "$(cat run.log)" "qemu wrote qemu_$(basename "$ldso" | sed 's/[.]/\\./g')_[0-9]+-[0-9]+_[0-9]+\\.core" "qemu's core name"
+	readelf -hW core | grep -qE "Machine: *$remachine" || fail "qemu's core is not a $remachine core: $(readelf -hW core)"
+
+	json=$("$COREFIX" modules --json --sysroot "$sr" core 2>"$WORK/modules.err")
+	rc=$?
+	[ $rc -le 1 ] || fail "corefix modules exited $rc: $(cat "$WORK/modules.err")"
+	[ "$(jq -r .machine <<<"$json")" = "$machine" ] || fail "want a $machine core: $json"
+	# (link_map names it "./prog": relative to the crashed process's folder)
+	main=$(jq -r '.modules[] | select(.role == "main") | .path // empty' <<<"$json")
+	[ -n "$main" ] && [ "$(readlink -f "$main")" = "$WORK/s/prog" ] || fail "the real program is not the main module: $json"
+	"$COREFIX" --sysroot "$sr" core >"$WORK/cmds.gdb" 2>"$WORK/corefix.err"
+	rc=$?
+	[ $rc -le 1 ] || fail "corefix exited $rc: $(cat "$WORK/corefix.err")"
+
+	bases=$(ld_debug_bases run.log)
+	n=0
+	while read -r name base; do
+		expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$name")" "$base" "LD_DEBUG=files"
+		n=$((n + 1))
+	done <<<"$bases"
+	[ $n -ge 4 ] || fail "LD_DEBUG reported $n objects, want prog liba.so libb.so libc.so.6: $(cat run.log)"
+	# The loader qemu ran: AT_PHDR describes it.
+	expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$ldso")" "$(auxv_phdr_bias run.log "$ldso")" "AT_PHDR"
+	[ "$(jq -r .loader_as_command <<<"$json")" = true ] || fail "psargs names the loader: loader_as_command must be true: $json"
+
+	bt=$(cd / && gdb-multiarch -batch -nx -x "$WORK/cmds.gdb" -ex bt 2>&1)
+	expect_two_dso_frames "$bt"
+	expect "$bt" '#2 .*main \(\) at [^ ]*main\.c:5' "gdb-multiarch backtrace"
+	note "$(grep '^#' <<<"$bt")"
+
+	out=$("$COREFIX" backtrace --sysroot "$sr" core 2>&1)
+	expect "$out" 'crash_here \(libb\.so\+0x[0-9a-f]+\)  [^ ]*libb\.c:4' "corefix backtrace"
+	expect "$out" 'a_calls_b \(liba\.so\+0x[0-9a-f]+\)  [^ ]*liba\.c:5' "corefix backtrace"
+	expect "$out" 'main \(prog\+0x[0-9a-f]+\)  [^ ]*main\.c:5' "corefix backtrace"
+	expect_bt_json "$("$COREFIX" backtrace --json --sysroot "$sr" core 2>/dev/null)" \
+		"crash_here libb.c:4" "a_calls_b liba.c:5" "main main.c:5"
 }
