@@ -319,22 +319,3 @@ uint32_t cf_notes_first_threads(const struct cf_notes *n, bool *first)
 	free(v);
 	return repeated;
 }
-
-bool cf_thread_reg(const struct cf_core *c, const struct cf_thread *t, int which, uint64_t *out)
-{
-	unsigned w = cf_wordsize(&c->order);
-	size_t regs = 16 + 2 * w + 16 + 8 * w;
-	int idx;
-	switch (c->machine) {
-	case EM_X86_64: idx = which == CF_REG_PC ? 16 : 19; break;
-	case EM_386: idx = which == CF_REG_PC ? 12 : 15; break;
-	case EM_AARCH64: idx = which == CF_REG_PC ? 32 : 31; break;
-	case EM_ARM: idx = which == CF_REG_PC ? 15 : 13; break;
-	default: return false;
-	}
-	size_t off = regs + (size_t)idx * w;
-	if (off + w > t->prstatus_len)
-		return false;
-	*out = cf_word(&c->order, t->prstatus + off);
-	return true;
-}

@@ -80,9 +80,4 @@ bool cf_note_owner_is(const void *name, uint32_t namesz, const char *owner);
  * Sorting keeps this O(n log n) for cores with very many threads. */
 uint32_t cf_notes_first_threads(const struct cf_notes *n, bool *first);
 
-/* The register holding the program counter / stack pointer in NT_PRSTATUS
- * (by machine); false when unknown or out of range. */
-bool cf_thread_reg(const struct cf_core *c, const struct cf_thread *t, int which, uint64_t *out);
-enum { CF_REG_PC, CF_REG_SP };
-
 #endif
