@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backtrace.h"
+#include "symcache.h"
 
 bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation)
 {
@@ -53,14 +53,16 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		cf_backtrace_free(bt);
 		return cf_fail(d, "%s: cannot read the threads' registers: %s", m->core.path, why);
 	}
-	struct cf_symbolizer *s = cf_symbolizer_new(m, o);
+	struct cf_symcache *own = o->cache ? NULL : cf_symcache_new(o);
+	struct cf_symbolizer *s = cf_symbolizer_new(m, o, o->cache ? o->cache : own);
 	int r = libunwind ? cf_unwind_libunwind(m, regs, max, bt) : cf_unwind_dwfl(m, regs, s, max, bt);
 	free(regs);
 	if (r != 0) {
 		cf_symbolizer_free(s);
+		cf_symcache_free(own);
 		cf_backtrace_free(bt);
 		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path,
-			       libunwind ? "libunwind" : "dwfl", libunwind ? "x86-64 only" : "unsupported machine");
+			       libunwind ? "libunwind" : "dwfl", libunwind ? "x86-64 only, with libunwind-x86_64.so.8 installed" : "unsupported machine");
 	}
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
@@ -71,6 +73,7 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		}
 	}
 	cf_symbolizer_free(s);
+	cf_symcache_free(own);
 	cf_crash_facts(m, bt);
 	return 0;
 }

@@ -57,6 +57,9 @@ struct cf_bt_options {
 	size_t max_frames;
 	const char **debug_dirs;
 	size_t ndebug;
+	/* Symbol facts kept across the cores of one run (symcache.h); NULL:
+	 * cf_backtrace_build keeps its own for the one core. */
+	struct cf_symcache *cache;
 };
 
 /* Unwinds every thread of M. Returns -1 (reason in D->error, nothing left
@@ -67,7 +70,9 @@ void cf_backtrace_free(struct cf_backtrace *bt);
 
 /* Symbolizer over the model's modules (libdwfl), shared by both unwinders. */
 struct cf_symbolizer;
-struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o);
+struct cf_symcache;
+struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o,
+				       struct cf_symcache *cache);
 void cf_symbolizer_free(struct cf_symbolizer *s);
 void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f);
 struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "diag.h"
 
 static int by_vaddr(const void *a, const void *b)
@@ -139,6 +140,26 @@ int cf_open_regular(const char *path, char *err, size_t errlen)
 
 int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d)
 {
+	return cf_core_open_keep(c, path, false, NULL, d);
+}
+
+/* Replaces the compressed file FD by a descriptor of its decompressed copy. */
+static int unpack(struct cf_core *c, int *fd, enum cf_compression k, bool keep, const char *cache_dir,
+		  struct cf_diag *d)
+{
+	char err[512];
+	int u = keep ? cf_unpack_cached(*fd, k, cache_dir, &c->plain_path, &c->plain_reused, err, sizeof err)
+		     : cf_unpack_temp(*fd, k, err, sizeof err);
+	if (u < 0)
+		return cf_fail(d, "%s: %s", c->path, err);
+	close(*fd);
+	*fd = u;
+	c->compression = cf_compression_name(k);
+	return 0;
+}
+
+int cf_core_open_keep(struct cf_core *c, const char *path, bool keep, const char *cache_dir, struct cf_diag *d)
+{
 	memset(c, 0, sizeof *c);
 	char err[128];
 	int fd = cf_open_regular(path, err, sizeof err);
@@ -154,15 +175,55 @@ int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d)
 		close(fd);
 		return cf_fail(d, "%s: empty file", path);
 	}
+	/* systemd-coredump puts them on the file it stores, compressed or not. */
+	struct cf_coredump meta;
+	cf_coredump_read(fd, &meta);
+	unsigned char head[8];
+	ssize_t hn = pread(fd, head, sizeof head, 0);
+	enum cf_compression k = hn > 0 ? cf_compression_of(head, (size_t)hn) : CF_PLAIN;
+	if (k != CF_PLAIN) {
+		c->path = path;
+		if (unpack(c, &fd, k, keep, cache_dir, d) != 0 || fstat(fd, &st) != 0) {
+			close(fd);
+			cf_coredump_free(&meta);
+			free(c->plain_path);
+			c->plain_path = NULL;
+			return d->error[0] ? -1 : cf_fail(d, "%s: %s", path, strerror(errno));
+		}
+		if (st.st_size == 0) {
+			close(fd);
+			cf_coredump_free(&meta);
+			free(c->plain_path);
+			c->plain_path = NULL;
+			return cf_fail(d, "%s: the %s stream holds nothing", path, c->compression);
+		}
+	}
 	/* MAP_PRIVATE: libelf may convert byte order in place; the core on
 	 * disk must never change. */
 	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	int e = errno;
-	close(fd);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		close(fd);
+		cf_coredump_free(&meta);
+		free(c->plain_path);
+		c->plain_path = NULL;
 		return cf_fail(d, "%s: cannot map: %s", path, strerror(e));
+	}
+	/* cf_core_open_mem starts afresh: carry what was learned above. */
+	const char *compression = c->compression;
+	char *plain = c->plain_path;
+	bool reused = c->plain_reused;
 	int r = cf_core_open_mem(c, path, p, (size_t)st.st_size, d);
 	c->mapped = true;
+	c->compression = compression;
+	c->plain_path = plain;
+	c->plain_reused = reused;
+	c->coredump = meta;
+	/* rewrite copies the decompressed data, holes and all, from here. */
+	if (compression)
+		c->unpacked = true, c->unpacked_fd = fd;
+	else
+		close(fd);
 	if (r != 0)
 		cf_core_close(c);
 	return r;
@@ -176,6 +237,10 @@ void cf_core_close(struct cf_core *c)
 		munmap(c->image, c->size);
 	free(c->seg);
 	free(c->note);
+	if (c->unpacked)
+		close(c->unpacked_fd);
+	free(c->plain_path);
+	cf_coredump_free(&c->coredump);
 	memset(c, 0, sizeof *c);
 }
 

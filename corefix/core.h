@@ -10,6 +10,7 @@
 
 #include "bytes.h"
 #include "diag.h"
+#include "xattr.h"
 
 struct cf_segment {
 	uint64_t vaddr, memsz;  /* in the process */
@@ -36,10 +37,22 @@ struct cf_core {
 	struct cf_span *note;
 	size_t nnote;
 	bool truncated;         /* some segment or note lies past the end of file */
+	/* A compressed core (systemd-coredump's .zst, .xz, .lz4) is read from
+	 * a decompressed copy: IMAGE maps that copy, PATH stays the user's. */
+	const char *compression;  /* "zstd", "xz", …; NULL for a plain core */
+	bool unpacked;          /* UNPACKED_FD holds the decompressed copy */
+	int unpacked_fd;
+	char *plain_path;       /* the copy kept in the cache (cf_core_open_keep), else NULL */
+	bool plain_reused;      /* that copy was already there */
+	struct cf_coredump coredump;  /* systemd-coredump's attributes of the file */
 };
 
 /* Opens PATH; on failure returns -1 with a one-line reason in d->error. */
 int cf_core_open(struct cf_core *c, const char *path, struct cf_diag *d);
+/* The same; a compressed core is decompressed into corefix's cache (under
+ * CACHE_DIR, see cf_unpack_cached) when KEEP, for a debugger that needs a
+ * plain core on disk (c->plain_path), else into an unlinked temporary file. */
+int cf_core_open_keep(struct cf_core *c, const char *path, bool keep, const char *cache_dir, struct cf_diag *d);
 /* The same over a caller's buffer (fuzzing, tests); the buffer must stay
  * alive and writable (libelf may convert in place). */
 int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, size_t size,

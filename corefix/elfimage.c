@@ -64,24 +64,73 @@ static int read_elf(Elf *elf, size_t limit, struct cf_elfinfo *info)
 	return 0;
 }
 
+/* How far into the file the program headers and the notes reach, from a
+ * buffer that holds at least the ELF header. Never more than CAP. */
+static size_t headers_end(const unsigned char *buf, size_t len, size_t cap)
+{
+	struct cf_elfinfo probe;
+	size_t need = len;
+	if (cf_elf_read_image((unsigned char *)buf, len, &probe) == 0) {
+		for (size_t i = 0; i < probe.nphdr; i++) {
+			const GElf_Phdr *ph = &probe.phdr[i];
+			if (ph->p_type == PT_NOTE && !probe.buildid_len && ph->p_offset < cap &&
+			    ph->p_filesz <= cap - ph->p_offset && ph->p_offset + ph->p_filesz > need)
+				need = ph->p_offset + ph->p_filesz;
+		}
+		cf_elfinfo_free(&probe);
+		return need;
+	}
+	/* Not even the program headers fit: say where they end. */
+	const Elf64_Ehdr *e64 = (const void *)buf;
+	const Elf32_Ehdr *e32 = (const void *)buf;
+	if (len < sizeof *e64 || memcmp(buf, ELFMAG, SELFMAG) != 0)
+		return len;
+	bool big = buf[EI_DATA] == ELFDATA2MSB;
+	uint64_t off = buf[EI_CLASS] == ELFCLASS64 ? e64->e_phoff : e32->e_phoff;
+	uint64_t n = buf[EI_CLASS] == ELFCLASS64 ? e64->e_phnum : e32->e_phnum;
+	if (big != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
+		off = buf[EI_CLASS] == ELFCLASS64 ? __builtin_bswap64(off) : __builtin_bswap32((uint32_t)off);
+		n = __builtin_bswap16((uint16_t)n);
+	}
+	uint64_t end = off + n * (buf[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
+	return end > len && end <= cap ? (size_t)end : len;
+}
+
 int cf_elf_read_file(const char *path, struct cf_elfinfo *info, char *err, size_t errlen)
 {
 	memset(info, 0, sizeof *info);
-	elf_version(EV_CURRENT);
-	/* A candidate path may name a FIFO or a device: refused, never waited on. */
-	int fd = cf_open_regular(path, err, errlen);
-	if (fd < 0)
-		return -1;
-	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	size_t size = 0;
-	int r = -1;
-	if (elf && elf_rawfile(elf, &size) && read_elf(elf, size, info) == 0)
-		r = 0;
-	else
-		snprintf(err, errlen, "not an ELF object");
-	if (elf)
-		elf_end(elf);
+	/* A candidate path may name a FIFO or a device: looked at first, so a
+	 * device is never opened, and opened non-blocking, so a FIFO swapped
+	 * in meanwhile fails the read (ESPIPE) instead of waiting. */
+	const char *kind = cf_not_regular(path);
+	if (kind) {
+		snprintf(err, errlen, "not a regular file (%s)", kind);
+		return -2;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? -2 : -1;
+	}
+	/* Only the headers and notes matter, and they sit at the front: one
+	 * pread of a page in the usual case, a second when a long program
+	 * header table or a late note reaches further. No mmap: listing 500
+	 * modules must not cost 500 mappings. */
+	enum { FIRST = 4096, CAP = 1 << 20 };
+	unsigned char *buf = cf_xmalloc(FIRST);
+	ssize_t got = pread(fd, buf, FIRST, 0);
+	size_t len = got > 0 ? (size_t)got : 0;
+	size_t need = len == FIRST ? headers_end(buf, len, CAP) : len;
+	if (need > len) {
+		buf = cf_xrealloc(buf, need, 1);
+		got = pread(fd, buf + len, need - len, (off_t)len);
+		len += got > 0 ? (size_t)got : 0;
+	}
 	close(fd);
+	int r = len >= EI_NIDENT ? cf_elf_read_image(buf, len, info) : -1;
+	if (r != 0)
+		snprintf(err, errlen, "not an ELF object");
+	free(buf);
 	return r;
 }
 
@@ -171,4 +220,45 @@ void cf_hex(const unsigned char *b, size_t len, char *out)
 		out[2 * i + 1] = dig[b[i] & 15];
 	}
 	out[2 * len] = 0;
+}
+
+int cf_elf_read_sections(const char *path, bool *has_dwarf, unsigned char *buildid, size_t *buildid_len)
+{
+	*has_dwarf = false;
+	*buildid_len = 0;
+	elf_version(EV_CURRENT);
+	char err[128];
+	int fd = cf_open_regular(path, err, sizeof err);
+	if (fd < 0)
+		return -1;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	size_t shstrndx;
+	int r = elf && elf_kind(elf) == ELF_K_ELF && elf_getshdrstrndx(elf, &shstrndx) == 0 ? 0 : -1;
+	for (Elf_Scn *scn = NULL; r == 0 && (scn = elf_nextscn(elf, scn));) {
+		GElf_Shdr sh;
+		const char *name;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+			continue;
+		if ((!strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info")) && sh.sh_size)
+			*has_dwarf = true;
+		Elf_Data *data;
+		if (sh.sh_type != SHT_NOTE || *buildid_len || !(data = elf_getdata(scn, NULL)))
+			continue;
+		size_t off = 0, next, name_off, desc_off;
+		GElf_Nhdr nh;
+		while ((next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) == 0 && nh.n_descsz > 0 &&
+			    nh.n_descsz <= CF_BUILDID_MAX) {
+				memcpy(buildid, (const char *)data->d_buf + desc_off, nh.n_descsz);
+				*buildid_len = nh.n_descsz;
+				break;
+			}
+			off = next;
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return r;
 }

@@ -20,7 +20,9 @@ struct cf_elfinfo {
 	bool has_interp, has_dynamic;
 };
 
-/* Reads PATH; returns -1 with a reason in ERR (not an ELF file, unreadable). */
+/* Reads PATH's ELF header, program headers and build-id; returns -1 with a
+ * reason in ERR (not an ELF file, unreadable), -2 when PATH does not exist
+ * or is no regular file. */
 int cf_elf_read_file(const char *path, struct cf_elfinfo *info, char *err, size_t errlen);
 /* Reads the leading LEN bytes of an object as mapped at file offset 0. */
 int cf_elf_read_image(unsigned char *buf, size_t len, struct cf_elfinfo *info);
@@ -32,6 +34,11 @@ bool cf_elf_lookup_symbol(const char *path, const char *name, uint64_t *value);
 /* Lowest page-aligned PT_LOAD vaddr: the link-time base. */
 bool cf_elf_link_base(const struct cf_elfinfo *info, uint64_t pagesz, uint64_t *out);
 const GElf_Phdr *cf_elf_phdr(const struct cf_elfinfo *info, uint32_t type);
+
+/* From PATH's section headers: whether it carries DWARF (.debug_info) and
+ * its build-id. A separate debug file's program headers describe the
+ * stripped file's layout, not its own, so cf_elf_read_file cannot tell. */
+int cf_elf_read_sections(const char *path, bool *has_dwarf, unsigned char *buildid, size_t *buildid_len);
 
 /* Hex of a build-id into OUT (2*len+1 bytes). */
 void cf_hex(const unsigned char *b, size_t len, char *out);

@@ -7,12 +7,21 @@
 
 struct cf_emit_opts {
 	const char *cache_dir;  /* where safe aliases go (NULL: per-user cache) */
+	const char *const *debug_dirs;  /* --debug-dir, for the gdb script */
+	size_t ndebug;
 	bool force;
 };
 
+/* 1 when a --debug-dir could not be written (a warning in M says which). */
 int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo);
+/* The lldb command file (lldb -b -s FILE). 1 when lldb cannot use it: the
+ * core cannot be named to lldb, or lldb 14 cannot read it (a warning in M
+ * says why). */
+int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo);
 int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force);
-int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force);
+/* EO NULL: no --force, and no aliases made (load_path stays null for a
+ * path that is not plain text). */
+int cf_emit_modules_json(FILE *out, const struct cf_model *m, const struct cf_emit_opts *eo);
 int cf_emit_explain(FILE *out, const struct cf_model *m);
 
 struct cf_backtrace;
@@ -36,5 +45,23 @@ void cf_json_sources(FILE *out, unsigned src);
 void cf_json_addr(FILE *out, bool have, uint64_t v);
 /* S as a JSON string; NULL as null. */
 void cf_json_string(FILE *out, const char *s);
+/* A name of the file PATH (build-id BID) for a debugger's command line:
+ * PATH itself when OK(PATH), else a symlink to it under the cache folder
+ * named by build-id (never made when EO is NULL). NULL with the reason in
+ * ERR when neither passes OK; *ALIASED says which came back. Caller frees. */
+char *cf_usable_path(const char *path, const unsigned char *bid, size_t bidlen, const struct cf_emit_opts *eo,
+		     bool (*ok)(const char *), bool *aliased, char *err, size_t errlen);
+
+/* Compressed cores (emit_coredump.c). The core file a debugger script
+ * names: the plain copy of a compressed core, else the core itself. */
+const char *cf_debugger_core(const struct cf_model *m);
+/* '#' comment lines saying the core is compressed and which copy is
+ * used; nothing for a plain core. */
+void cf_comment_compressed(FILE *out, const struct cf_model *m);
+/* systemd-coredump's attributes (user.coredump.*) as a JSON object with
+ * keys exe, comm, pid, signal, timestamp, hostname in this order, or null. */
+void cf_json_coredump(FILE *out, const struct cf_model *m);
+/* The compression and those attributes, one sentence each, for explain. */
+void cf_text_coredump(FILE *out, const struct cf_model *m);
 
 #endif

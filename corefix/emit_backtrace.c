@@ -137,6 +137,11 @@ int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_
 		cf_json_string(out, t->end);
 		fputc('}', out);
 	}
-	fputs("\n  ]\n}\n", out);
+	/* Last: keys added after schema 1 was published. */
+	fputs("\n  ],\n  \"compression\": ", out);
+	cf_json_string(out, m->core.compression);
+	fputs(",\n  \"coredump\": ", out);
+	cf_json_coredump(out, m);
+	fputs("\n}\n", out);
 	return 0;
 }

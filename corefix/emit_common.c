@@ -1,8 +1,10 @@
 #include <elf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
+#include "quote.h"
 
 const char *cf_role_name(enum cf_role r)
 {
@@ -122,4 +124,30 @@ void cf_json_string(FILE *out, const char *s)
 		}
 	}
 	fputc('"', out);
+}
+
+char *cf_usable_path(const char *path, const unsigned char *bid, size_t bidlen, const struct cf_emit_opts *eo,
+		     bool (*ok)(const char *), bool *aliased, char *err, size_t errlen)
+{
+	*aliased = false;
+	if (ok(path))
+		return cf_xstrdup(path);
+	if (!eo) {
+		snprintf(err, errlen, "no alias made here");
+		return NULL;
+	}
+	/* Named by build-id, so a second run (or the bridge after the script)
+	 * reuses the alias; a file without one is named by a hash of PATH. */
+	char id[2 * CF_BUILDID_MAX + 1];
+	if (bidlen)
+		cf_hex(bid, bidlen, id);
+	char *alias = cf_alias(eo->cache_dir, path, bidlen ? id : NULL, err, errlen);
+	if (alias && cf_gdb_literal_ok(alias) && ok(alias)) {
+		*aliased = true;
+		return alias;
+	}
+	if (alias)
+		snprintf(err, errlen, "the alias path is not plain either");
+	free(alias);
+	return NULL;
 }

@@ -19,20 +19,83 @@ static void comment(FILE *out, const char *fmt_prefix, const char *text)
 static char *usable_path(FILE *out, const char *path, const unsigned char *bid, size_t bidlen,
 			 const struct cf_emit_opts *eo, bool literal)
 {
-	if (literal ? cf_gdb_literal_ok(path) : cf_gdb_safe(path))
-		return cf_xstrdup(path);
-	char id[2 * CF_BUILDID_MAX + 1], err[256];
-	if (bidlen)
-		cf_hex(bid, bidlen, id);
-	char *alias = cf_alias(eo->cache_dir, path, bidlen ? id : NULL, err, sizeof err);
-	if (alias && cf_gdb_literal_ok(alias)) {
+	char err[256];
+	bool aliased;
+	char *p = cf_usable_path(path, bid, bidlen, eo, literal ? cf_gdb_literal_ok : cf_gdb_safe, &aliased, err,
+				 sizeof err);
+	if (p && aliased)
 		comment(out, "path unsafe for gdb's parser; loaded through an alias: ", path);
-		return alias;
+	if (!p) {
+		comment(out, "path unsafe for gdb's parser and no alias possible; skipped: ", path);
+		comment(out, "  reason: ", err);
 	}
-	comment(out, "path unsafe for gdb's parser and no alias possible; skipped: ", path);
-	comment(out, "  reason: ", alias ? "alias path unsafe too" : err);
-	free(alias);
-	return NULL;
+	return p;
+}
+
+/* --debug-dir for gdb: DIRs go before gdb's own debug-file-directory
+ * (the distribution's /usr/lib/debug, or what the user set), which a plain
+ * script can read only through $_gdb_setting_str (gdb 10) held in a
+ * convenience variable (printf reads a string from one without a live
+ * process). Returns how many DIRs had to be left out. */
+static size_t emit_debug_dirs(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
+{
+	size_t bad = 0, used = 0;
+	char *list = cf_xstrdup("");
+	for (size_t i = 0; i < eo->ndebug; i++) {
+		char *abs = cf_path_absolute(eo->debug_dirs[i]);
+		if (!cf_gdb_dir_ok(abs)) {
+			char *shown = cf_comment_text(abs);
+			comment(out, "--debug-dir left out, gdb cannot be given its name: ", abs);
+			cf_warn(&m->diag, "--debug-dir %s: gdb cannot be given this folder (a ':', a control character, a "
+					  "trailing blank or a blank before '~'); left out of the script", shown);
+			free(shown);
+			bad++;
+		} else {
+			char *e = cf_gdb_format_escape(abs), *next = cf_xasprintf("%s%s:", list, e);
+			free(e);
+			free(list);
+			list = next;
+			used++;
+		}
+		free(abs);
+	}
+	if (used) {
+		fprintf(out, "set $corefix_debug_file_directory = $_gdb_setting_str(\"debug-file-directory\")\n");
+		fprintf(out, "eval \"set debug-file-directory %s%%s\", $corefix_debug_file_directory\n", list);
+	}
+	free(list);
+	return bad;
+}
+
+/* Debug info debuginfod gave for a stripped module. gdb looks for separate
+ * debug info only under debug-file-directory's .build-id/ layout, which
+ * debuginfod's cache (BUILDID/debuginfo) is not, and gdb 13's own
+ * debuginfod client stays off in batch mode (and would ask the servers
+ * about every other module too). So the file is attached to the objfile
+ * just added, found by its build-id: gdb then reads it as that objfile's
+ * separate debug info, with the code, .eh_frame and bias of the objfile. */
+static void emit_debuginfo(FILE *out, const struct cf_module *mod, const struct cf_emit_opts *eo)
+{
+	char err[256], id[2 * CF_BUILDID_MAX + 1];
+	bool aliased;
+	/* A plain-text path in gdb's quoting is a Python string literal too. */
+	char *p = cf_usable_path(mod->debuginfo, mod->bid_core, mod->bid_core_len, eo, cf_plain_text, &aliased, err,
+				 sizeof err);
+	if (!p) {
+		comment(out, "its debug info, fetched from debuginfod, cannot be named to gdb: ", mod->debuginfo);
+		return;
+	}
+	comment(out, "its debug info, fetched by build-id from debuginfod too: ", mod->debuginfo);
+	char *q = cf_gdb_quote(p);
+	cf_hex(mod->bid_core, mod->bid_core_len, id);
+	/* An error would end the sourced script and leave the modules after
+	 * this one out: a failure is only said. */
+	fprintf(out, "python\ntry:\n    gdb.lookup_objfile(\"%s\", by_build_id=True).add_separate_debug_file(%s)\n"
+		     "except (ValueError, gdb.error) as e:\n    gdb.write(\"corefix: debug info not attached: %%s\\n\" %% e)\n"
+		     "end\n",
+		id, q);
+	free(q);
+	free(p);
 }
 
 static void emit_module(FILE *out, struct cf_model *m, const struct cf_module *mod, const struct cf_emit_opts *eo)
@@ -64,9 +127,13 @@ static void emit_module(FILE *out, struct cf_model *m, const struct cf_module *m
 		return;
 	char *q = cf_gdb_quote(p);
 	fprintf(out, "# %s, bias from %s\n", cf_role_name(mod->role), cf_sources_text(mod->bias_src, src, sizeof src));
+	if (mod->path_how && !strcmp(mod->path_how, "debuginfod"))
+		comment(out, "fetched by build-id from debuginfod (DEBUGINFOD_URLS) into its cache: ", mod->path);
 	fprintf(out, "add-symbol-file %s -o %s\n", q, bias);
 	free(q);
 	free(p);
+	if (mod->debuginfo)
+		emit_debuginfo(out, mod, eo);
 }
 
 /* KM writes the faulting vCPU's NT_PRSTATUS twice (first, and in its own
@@ -97,6 +164,7 @@ int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 {
 	fprintf(out, "# corefix: gdb commands for a core; source with  gdb -x FILE  (or gdb -batch -x FILE -ex bt)\n");
 	comment(out, "core: ", m->core.path);
+	cf_comment_compressed(out, m);
 	const struct cf_module *exec = cf_model_role(m, CF_ROLE_EXEC), *main_mod = cf_model_role(m, CF_ROLE_MAIN);
 	if (m->loader_as_command && exec && main_mod) {
 		comment(out, "the kernel ran the loader as the program: ", exec->name);
@@ -108,8 +176,10 @@ int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 	 * and load libraries a second time; every module is given below. */
 	fprintf(out, "set confirm off\n");
 	fprintf(out, "set auto-solib-add off\n");
+	/* Before any file is read: gdb looks for separate debug info then. */
+	size_t left_out = emit_debug_dirs(out, m, eo);
 	fprintf(out, "file\n");
-	char *abs = cf_path_absolute(m->core.path);
+	char *abs = cf_path_absolute(cf_debugger_core(m));
 	char *core = usable_path(out, abs, NULL, 0, eo, true);
 	free(abs);
 	uint32_t dup = repeated_tid(m);
@@ -122,5 +192,5 @@ int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 		for (size_t i = 0; i < m->nmod; i++)
 			if ((m->mod[i].role == CF_ROLE_MAIN) == (pass == 0))
 				emit_module(out, m, &m->mod[i], eo);
-	return 0;
+	return left_out ? 1 : 0;
 }

@@ -42,6 +42,11 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 			fprintf(out, "       file     %s (%s)\n", p, mod->path_how);
 			free(p);
 		}
+		if (mod->debuginfo) {
+			char *p = cf_comment_text(mod->debuginfo);
+			fprintf(out, "       debug    %s (debuginfod)\n", p);
+			free(p);
+		}
 		fprintf(out, "       bias     %s (%s)   range 0x%llx-0x%llx\n", bias,
 			mod->has_bias ? cf_sources_text(mod->bias_src, bsrc, sizeof bsrc) : "unknown",
 			(unsigned long long)mod->lo, (unsigned long long)mod->hi);
@@ -63,8 +68,54 @@ static void json_hex(FILE *out, const unsigned char *b, size_t n)
 	fprintf(out, "\"%s\"", h);
 }
 
-int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
+/* load_path: the name a debugger bridge gives its debugger for MOD, which
+ * the bridge cannot derive itself (a JSON string cannot carry a path that
+ * is not UTF-8, and a newline must never reach a command line). Only a
+ * loadable module gets one; the reason it has none becomes a warning. */
+static void json_load_path(FILE *out, const struct cf_module *mod, const struct cf_emit_opts *eo, bool force,
+			   struct cf_diag *extra)
 {
+	if (!mod->path || mod->role == CF_ROLE_VDSO || !cf_module_loadable(mod, force)) {
+		fputs("null", out);
+		return;
+	}
+	char err[256];
+	bool aliased;
+	char *p = cf_usable_path(mod->path, mod->bid_file, mod->bid_file_len, eo, cf_plain_text, &aliased, err,
+				 sizeof err);
+	if (!p) {
+		char *shown = cf_comment_text(mod->path);
+		cf_warn(extra, "%s: no name a debugger can be given for it: %s", shown, err);
+		free(shown);
+	}
+	cf_json_string(out, p);
+	free(p);
+}
+
+/* debuginfo_path: the separate debug info debuginfod gave for a module
+ * whose file has none, named the way load_path is (plain text, else an
+ * alias). A bridge attaches it to the objfile it added. */
+static void json_debuginfo_path(FILE *out, const struct cf_module *mod, const struct cf_emit_opts *eo,
+				struct cf_diag *extra)
+{
+	char err[256];
+	bool aliased;
+	char *p = mod->debuginfo ? cf_usable_path(mod->debuginfo, mod->bid_core, mod->bid_core_len, eo, cf_plain_text,
+						  &aliased, err, sizeof err)
+				 : NULL;
+	if (mod->debuginfo && !p) {
+		char *shown = cf_comment_text(mod->debuginfo);
+		cf_warn(extra, "%s: no name a debugger can be given for it: %s", shown, err);
+		free(shown);
+	}
+	cf_json_string(out, p);
+	free(p);
+}
+
+int cf_emit_modules_json(FILE *out, const struct cf_model *m, const struct cf_emit_opts *eo)
+{
+	bool force = eo && eo->force;
+	struct cf_diag extra = {0};
 	fprintf(out, "{\n  \"schema\": \"corefix/modules/1\",\n  \"core\": ");
 	cf_json_string(out, m->core.path);
 	fprintf(out, ",\n  \"machine\": \"%s\",\n  \"class\": %d,\n  \"byte_order\": \"%s\",\n",
@@ -114,15 +165,26 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, bool force)
 		cf_json_addr(out, mod->in_linkmap, mod->l_addr);
 		fputs(", \"sources\": ", out);
 		cf_json_sources(out, mod->sources);
+		/* Last: a key added after schema 1 was published. */
+		fputs(", \"load_path\": ", out);
+		json_load_path(out, mod, eo, force, &extra);
+		fputs(", \"debuginfo_path\": ", out);
+		json_debuginfo_path(out, mod, eo, &extra);
 		fputc('}', out);
 	}
 	fputs("\n  ],\n  \"warnings\": [", out);
-	for (size_t i = 0; i < m->diag.nwarn; i++) {
+	for (size_t i = 0; i < m->diag.nwarn + extra.nwarn; i++) {
 		fputs(i ? ",\n    " : "\n    ", out);
-		cf_json_string(out, m->diag.warn[i]);
+		cf_json_string(out, i < m->diag.nwarn ? m->diag.warn[i] : extra.warn[i - m->diag.nwarn]);
 	}
 	if (m->diag.suppressed)
 		fprintf(out, ",\n    \"%zu more warnings not shown\"", m->diag.suppressed);
-	fputs(m->diag.nwarn ? "\n  ]\n}\n" : "]\n}\n", out);
+	/* Last: keys added after schema 1 was published. */
+	fputs(m->diag.nwarn + extra.nwarn ? "\n  ],\n  \"compression\": " : "],\n  \"compression\": ", out);
+	cf_json_string(out, m->core.compression);
+	fputs(",\n  \"coredump\": ", out);
+	cf_json_coredump(out, m);
+	fputs("\n}\n", out);
+	cf_diag_free(&extra);
 	return 0;
 }

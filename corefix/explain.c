@@ -19,6 +19,7 @@ int cf_emit_explain(FILE *out, const struct cf_model *m)
 	fprintf(out, "%s: %s core, %zu thread%s, %zu module%s.\n", core, cf_machine_name(m->core.machine),
 		m->notes.nthread, m->notes.nthread == 1 ? "" : "s", m->nmod, m->nmod == 1 ? "" : "s");
 	free(core);
+	cf_text_coredump(out, m);
 
 	if (m->loader_as_command && exec && main_mod) {
 		char *e = cf_comment_text(exec->name), *p = cf_comment_text(main_mod->name[0] ? main_mod->name : "(unnamed)");

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct cf_options opt = {0};
 	if (cf_core_open_mem(&m.core, "fuzz.core", copy, size, &m.diag) == 0 && cf_model_from_core(&m, &opt) == 0) {
 		FILE *null = fopen("/dev/null", "w");
-		cf_emit_modules_json(null, &m, false);
+		cf_emit_modules_json(null, &m, NULL);
 		cf_emit_modules_text(null, &m, false);
 		cf_emit_explain(null, &m);
 		struct cf_plan plan;

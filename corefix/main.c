@@ -12,8 +12,10 @@
 #include <fnmatch.h>
 
 #include "backtrace.h"
+#include "bundle.h"
 #include "emit.h"
 #include "model.h"
+#include "quote.h"
 #include "rewrite.h"
 #include "triage.h"
 
@@ -25,12 +27,16 @@ enum { EXIT_COMPLETE = 0, EXIT_PARTIAL = 1, EXIT_BAD = 2 };
 
 static const char usage_text[] =
 	"Usage: corefix [gdb] [OPTION]... CORE [EXE]\n"
+	"       corefix lldb [OPTION]... CORE [EXE]\n"
 	"       corefix modules [--json] [OPTION]... CORE [EXE]\n"
 	"       corefix explain [OPTION]... CORE [EXE]\n"
 	"       corefix backtrace [--json] [--unwinder=dwfl|libunwind] [OPTION]... CORE [EXE]\n"
 	"       corefix triage [--json|--markdown] [OPTION]... CORE|DIR...\n"
+	"       corefix triage --merge [--json|--markdown] REPORT.json...\n"
 	"       corefix rewrite [--dry-run [--json]] [OPTION]... CORE -o OUT\n"
 	"       corefix rewrite --in-place --backup FILE [OPTION]... CORE\n"
+	"       corefix bundle [OPTION]... CORE [EXE] -o FILE.tar.zst\n"
+	"       corefix bundle --extract [--max-size N] [-C DIR] FILE.tar.zst\n"
 	"\n"
 	"Make a core from a program started by a dynamic loader run as a command\n"
 	"(ld.so ./prog, ld-musl ./prog.so, Kontain KM) debuggable: find every module\n"
@@ -39,6 +45,8 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  gdb (default)   print a gdb script that loads the core and every module at\n"
 	"                  its bias:  corefix core > cmds.gdb; gdb -batch -x cmds.gdb -ex bt\n"
+	"  lldb            print an lldb command file that does the same:\n"
+	"                  corefix lldb core > cmds.lldb; lldb -b -s cmds.lldb -o bt\n"
 	"  modules         print the module table: path recorded and used, build-ids,\n"
 	"                  bias, address range, and where each fact came from\n"
 	"  explain         say in words why a debugger alone gets this core wrong\n"
@@ -47,6 +55,9 @@ static const char usage_text[] =
 	"  triage          group cores by crash signature: one line per distinct crash\n"
 	"  rewrite         write a repaired core that plain gdb, lldb and eu-stack read\n"
 	"                  right (the input is never modified)\n"
+	"  bundle          write one .tar.zst holding the core, every module's file, their\n"
+	"                  debug files, manifest.json and gdb/lldb scripts that work on any\n"
+	"                  machine; --extract unpacks one safely (gdb -x DIR/debug.gdb.py)\n"
 	"\n"
 	"EXE is the real program, when the core's record of it is not enough.\n"
 	"\n"
@@ -58,26 +69,40 @@ static const char usage_text[] =
 	"  --max-frames N         frames per thread at most (default 256)\n"
 	"  --expect-frame NAME    backtrace: exit 0 only if the crashing thread has a frame\n"
 	"                         whose function matches NAME (a glob), else 1\n"
-	"  --debug-dir DIR        look for separate debug info in DIR too (repeatable)\n"
+	"  --debug-dir DIR        look for separate debug info in DIR too (repeatable); the\n"
+	"                         gdb script and the gdb bridge put DIR before gdb's own\n"
+	"                         debug-file-directory\n"
 	"  --rules DIR            triage: signature rule files (default: installed rules)\n"
 	"  --frames N             triage: frames in a signature (default 3)\n"
+	"  --merge                triage: reduce the --json reports of runs over shards of\n"
+	"                         the cores (given in shard order) to the report of one run\n"
 	"  --dry-run              rewrite: list every change, write nothing\n"
 	"  --in-place             rewrite: replace CORE itself (needs --backup)\n"
 	"  --backup FILE          rewrite --in-place: keep the original as FILE\n"
+	"  --extract              bundle: unpack FILE into a new or empty folder\n"
+	"  -C DIR                 bundle --extract: that folder (default: FILE's name\n"
+	"                         without .tar.zst)\n"
+	"  --max-size N[KMG]      bundle --extract: refuse to write more data than N\n"
+	"                         (default: the free space there)\n"
 	"  --sysroot DIR          look for absolute paths under DIR first\n"
 	"  --path-map OLD=NEW     replace the prefix OLD of recorded paths by NEW (repeatable)\n"
 	"  --search DIR           look for modules by file name in DIR (repeatable)\n"
 	"  --force                load modules whose build-id differs from the core's\n"
 	"  --cache-dir DIR        where aliases for unsafe paths go\n"
-	"                         (default $XDG_CACHE_HOME/corefix/alias or ~/.cache/corefix/alias)\n"
+	"                         (default $XDG_CACHE_HOME/corefix/alias or ~/.cache/corefix/alias);\n"
+	"                         a compressed core's plain copy for the gdb script goes\n"
+	"                         to DIR/cores (default $XDG_CACHE_HOME/corefix/cores)\n"
 	"  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
 	"  -q, --quiet            do not print warnings on standard error\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
 	"Environment:\n"
-	"  DEBUGINFOD_URLS        backtrace, triage: also ask these debuginfod servers for\n"
-	"                         debug info (nothing is fetched when it is unset)\n"
+	"  DEBUGINFOD_URLS        fetch a module whose file is missing or another build from\n"
+	"                         these debuginfod servers, by the build-id in the core (and\n"
+	"                         its debug info when it has none); backtrace, triage: debug\n"
+	"                         info too. Nothing is fetched when it is unset\n"
+	"  DEBUGINFOD_CACHE_PATH  where fetched files are kept (~/.cache/debuginfod_client)\n"
 	"  XDG_CACHE_HOME, HOME   where aliases for unsafe paths go\n"
 	"\n"
 	"Exit status:\n"
@@ -98,8 +123,11 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 struct args {
-	enum { CMD_GDB, CMD_MODULES, CMD_EXPLAIN, CMD_BACKTRACE, CMD_TRIAGE, CMD_REWRITE } cmd;
-	bool json, markdown, quiet, dry_run, in_place;
+	enum { CMD_GDB, CMD_LLDB, CMD_MODULES, CMD_EXPLAIN, CMD_BACKTRACE, CMD_TRIAGE, CMD_REWRITE, CMD_BUNDLE } cmd;
+	bool json, markdown, quiet, dry_run, in_place, merge;
+	bool extract;           /* bundle --extract */
+	const char *extract_dir;
+	uint64_t max_size;
 	const char *core, *output, *cache_dir, *expect_frame, *rules, *backup;
 	struct cf_options opt;
 	struct cf_bt_options bt;
@@ -118,12 +146,24 @@ static bool number(const char *s, size_t *out)
 	return true;
 }
 
+/* N, NK, NM or NG (powers of 1024), positive. */
+static bool size_arg(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = !*end ? 0 : !strcmp(end, "K") ? 10 : !strcmp(end, "M") ? 20 : !strcmp(end, "G") ? 30 : -1;
+	if (s[0] < '0' || s[0] > '9' || v == 0 || shift < 0 || v > (UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
 static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},      {"sysroot", required_argument, NULL, 'S'},
 		{"path-map", required_argument, NULL, 'M'}, {"search", required_argument, NULL, 'D'},
-		{"force", no_argument, NULL, 'f'},     {"cache-dir", required_argument, NULL, 'C'},
+		{"force", no_argument, NULL, 'f'},     {"cache-dir", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
 		{"markdown", no_argument, NULL, 'm'},  {"unwinder", required_argument, NULL, 'U'},
@@ -132,12 +172,16 @@ static int parse(int argc, char **argv, struct args *a)
 		{"frames", required_argument, NULL, 'N'},
 		{"dry-run", no_argument, NULL, 'n'},   {"in-place", no_argument, NULL, 'I'},
 		{"backup", required_argument, NULL, 'B'},
+		{"extract", no_argument, NULL, 0x201}, {"max-size", required_argument, NULL, 0x202},
+		{"merge", no_argument, NULL, 0x100},
 		{NULL, 0, NULL, 0},
 	};
 	int first = 1;
 	if (argc > 1) {
 		if (!strcmp(argv[1], "gdb"))
 			a->cmd = CMD_GDB, first = 2;
+		else if (!strcmp(argv[1], "lldb"))
+			a->cmd = CMD_LLDB, first = 2;
 		else if (!strcmp(argv[1], "modules"))
 			a->cmd = CMD_MODULES, first = 2;
 		else if (!strcmp(argv[1], "explain"))
@@ -148,10 +192,12 @@ static int parse(int argc, char **argv, struct args *a)
 			a->cmd = CMD_TRIAGE, first = 2;
 		else if (!strcmp(argv[1], "rewrite"))
 			a->cmd = CMD_REWRITE, first = 2;
+		else if (!strcmp(argv[1], "bundle"))
+			a->cmd = CMD_BUNDLE, first = 2;
 	}
 	optind = first;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qhVC:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': a->json = true; break;
 		case 'S': a->opt.sysroot = optarg; break;
@@ -169,9 +215,15 @@ static int parse(int argc, char **argv, struct args *a)
 			a->opt.search[a->opt.nsearch++] = optarg;
 			break;
 		case 'f': a->opt.force = true; break;
-		case 'C': a->cache_dir = optarg; break;
+		case 'c': a->cache_dir = optarg; break;
+		case 'C': a->extract_dir = optarg; break;
+		case 0x201: a->extract = true; break;
+		case 0x202:
+			if (!size_arg(optarg, &a->max_size))
+				return usage_error("--max-size wants a positive size (N, NK, NM or NG), not '%s'", optarg);
+			break;
 		case 'o': a->output = optarg; break;
-		case 'q': a->quiet = true; break;
+		case 'q': a->quiet = a->opt.quiet = true; break;
 		case 'm': a->markdown = true; break;
 		case 'U':
 			if (strcmp(optarg, "dwfl") && strcmp(optarg, "libunwind"))
@@ -190,8 +242,14 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'n': a->dry_run = true; break;
 		case 'I': a->in_place = true; break;
 		case 'B': a->backup = optarg; break;
+		case 0x100: a->merge = true; break;
 		case 'R': a->rules = optarg; break;
 		case 'G':
+			/* Every consumer (libdwfl's debuginfo_path, gdb's
+			 * debug-file-directory) reads a ':'-separated list. */
+			if (strchr(optarg, ':') || !cf_gdb_safe(optarg))
+				return usage_error("--debug-dir: a folder whose name holds %s cannot be searched",
+						   "':' or a control character");
 			a->bt.debug_dirs = cf_xrealloc(a->bt.debug_dirs, a->bt.ndebug + 1, sizeof *a->bt.debug_dirs);
 			a->bt.debug_dirs[a->bt.ndebug++] = optarg;
 			break;
@@ -210,6 +268,16 @@ static int parse(int argc, char **argv, struct args *a)
 			return usage_error("%s", "--json and --markdown exclude each other");
 		return 0;
 	}
+	if ((a->extract || a->extract_dir || a->max_size) && a->cmd != CMD_BUNDLE)
+		return usage_error("%s", "--extract, -C and --max-size go with 'bundle'");
+	if (a->cmd == CMD_BUNDLE && a->extract) {
+		if (left != 1 || a->output)
+			return usage_error("%s", "bundle --extract wants one FILE (and -C DIR, not -o)");
+		a->core = argv[optind];
+		return 0;
+	}
+	if (a->cmd == CMD_BUNDLE && (!a->output || !strcmp(a->output, "-") || a->extract_dir || a->max_size))
+		return usage_error("%s", "bundle needs -o FILE.tar.zst (-C and --max-size go with --extract)");
 	if (left < 1)
 		return usage_error("%s", "missing CORE operand");
 	if (left > 2)
@@ -290,16 +358,33 @@ static int rewrite(struct cf_model *m, struct args *a)
 	print_warnings(&m->diag, before, a->quiet || m->diag.nwarn == before);
 	const char *target = a->in_place ? a->core : a->output;
 	int r = plan.incomplete ? EXIT_PARTIAL : EXIT_COMPLETE;
+	/* The repaired core is plain: put in place of a .zst, it would be a
+	 * core under a compressed core's name, and the stored one gone. */
+	if (a->in_place && m->core.compression && !a->dry_run) {
+		fprintf(stderr, "corefix: %s: %s-compressed; --in-place would replace it by a plain core (write the "
+				"repaired core elsewhere with -o OUT)\n", a->core, m->core.compression);
+		cf_plan_free(&plan);
+		return EXIT_BAD;
+	}
+	/* A compressed core is copied from its decompressed, sparse copy. */
+	char unpacked[64];
+	const char *from = a->core;
+	if (m->core.unpacked) {
+		snprintf(unpacked, sizeof unpacked, "/proc/self/fd/%d", m->core.unpacked_fd);
+		from = unpacked;
+	}
 	if (a->dry_run) {
 		cf_plan_print(stdout, m, &plan, target, a->json);
 	} else {
 		struct cf_diag d = {0};
-		if (cf_rewrite_write(a->core, target, &plan, a->in_place ? a->backup : NULL, &d) != 0) {
+		if (cf_rewrite_write(from, target, &plan, a->in_place ? a->backup : NULL, &d) != 0) {
 			fprintf(stderr, "corefix: %s\n", d.error);
 			r = EXIT_BAD;
 		} else if (!a->quiet) {
 			fprintf(stderr, "corefix: %s: %s\n", target,
-				plan.npatch ? "written with the repairs listed by --dry-run" : "nothing to repair; a byte-identical copy");
+				plan.npatch ? "written with the repairs listed by --dry-run"
+				: m->core.compression ? "nothing to repair; the core decompressed"
+						      : "nothing to repair; a byte-identical copy");
 		}
 	}
 	cf_plan_free(&plan);
@@ -347,10 +432,42 @@ static int emit_backtrace(FILE *out, struct cf_model *m, struct args *a)
 	return r;
 }
 
+/* A bundle missing a module is still written (exit 1): the manifest says
+ * which and why. */
+static int bundle(struct cf_model *m, struct args *a)
+{
+	struct cf_bundle_options bo = {.debug_dirs = a->bt.debug_dirs, .ndebug = a->bt.ndebug, .force = a->opt.force,
+				       .quiet = a->quiet};
+	struct cf_bundle_plan plan;
+	struct cf_diag d = {0};
+	cf_bundle_plan(m, &bo, &plan);
+	int r = plan.incomplete || m->diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
+	for (size_t i = 0; !a->quiet && i < plan.n; i++)
+		if (plan.item[i].reason && strcmp(plan.item[i].status, "in-core") != 0) {
+			char *name = cf_comment_text(plan.item[i].mod->name[0] ? plan.item[i].mod->name : "(unnamed)");
+			fprintf(stderr, "corefix: warning: %s: not bundled: %s\n", name, plan.item[i].reason);
+			free(name);
+		}
+	if (cf_bundle_write(m, &plan, &bo, a->output, &d) != 0) {
+		fprintf(stderr, "corefix: %s\n", d.error);
+		r = EXIT_BAD;
+	}
+	cf_bundle_plan_free(&plan);
+	return r;
+}
+
 /* One command, after parsing; main owns the arguments' memory. */
 static int run(struct args a)
 {
 	int r;
+	if (a.cmd == CMD_BUNDLE && a.extract) {
+		struct cf_extract_options xo = {.dir = a.extract_dir, .max_bytes = a.max_size, .quiet = a.quiet};
+		struct cf_diag d = {0};
+		if (cf_bundle_extract(a.core, &xo, &d) == 0)
+			return EXIT_COMPLETE;
+		fprintf(stderr, "corefix: %s\n", d.error);
+		return EXIT_BAD;
+	}
 	if (a.cmd == CMD_TRIAGE) {
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
@@ -361,7 +478,7 @@ static int run(struct args a)
 		FILE *out = open_output(a.output, &tmp);
 		if (!out)
 			return EXIT_BAD;
-		r = cf_triage(out, (const char *const *)a.inputs, a.ninputs, &to);
+		r = (a.merge ? cf_triage_merge : cf_triage)(out, (const char *const *)a.inputs, a.ninputs, &to);
 		if (close_output(out, a.output, tmp) != 0)
 			r = EXIT_BAD;
 		return r;
@@ -374,6 +491,10 @@ static int run(struct args a)
 		fprintf(stderr, "corefix: %s: not a regular file (%s)\n", a.opt.exe, kind);
 		return EXIT_BAD;
 	}
+	/* Debugger scripts name a plain core on disk: a compressed one is kept
+	 * decompressed in the cache; every other command reads a temporary copy. */
+	a.opt.keep_plain = a.cmd == CMD_GDB || a.cmd == CMD_LLDB;
+	a.opt.cache_dir = a.cache_dir;
 	struct cf_model m;
 	if (cf_model_build(&m, a.core, &a.opt) != 0) {
 		fprintf(stderr, "corefix: %s\n", m.diag.error);
@@ -386,22 +507,39 @@ static int run(struct args a)
 		cf_model_free(&m);
 		return r;
 	}
+	if (a.cmd == CMD_BUNDLE) {
+		r = bundle(&m, &a);
+		cf_model_free(&m);
+		return r;
+	}
 	char *tmp;
 	FILE *out = open_output(a.output, &tmp);
 	int status = m.diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
 	if (!out) {
 		status = EXIT_BAD;
 	} else {
-		struct cf_emit_opts eo = {.cache_dir = a.cache_dir, .force = a.opt.force};
+		struct cf_emit_opts eo = {.cache_dir = a.cache_dir, .force = a.opt.force,
+					  .debug_dirs = a.bt.debug_dirs, .ndebug = a.bt.ndebug};
+		size_t nwarn = m.diag.nwarn;
 		switch (a.cmd) {
-		case CMD_GDB: cf_emit_gdb(out, &m, &eo); break;
+		case CMD_GDB:
+			if (cf_emit_gdb(out, &m, &eo) != 0 && status == EXIT_COMPLETE)
+				status = EXIT_PARTIAL;
+			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
+			break;
+		case CMD_LLDB:
+			if (cf_emit_lldb(out, &m, &eo) != 0 && status == EXIT_COMPLETE)
+				status = EXIT_PARTIAL;
+			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
+			break;
 		case CMD_MODULES:
-			a.json ? cf_emit_modules_json(out, &m, a.opt.force) : cf_emit_modules_text(out, &m, a.opt.force);
+			a.json ? cf_emit_modules_json(out, &m, &eo) : cf_emit_modules_text(out, &m, a.opt.force);
 			break;
 		case CMD_EXPLAIN: cf_emit_explain(out, &m); break;
 		case CMD_BACKTRACE: status = emit_backtrace(out, &m, &a); break;
 		case CMD_TRIAGE:
-		case CMD_REWRITE: break;
+		case CMD_REWRITE:
+		case CMD_BUNDLE: break;
 		}
 		if (close_output(out, a.output, tmp) != 0)
 			status = EXIT_BAD;

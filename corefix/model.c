@@ -424,7 +424,7 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt)
 {
 	memset(m, 0, sizeof *m);
-	if (cf_core_open(&m->core, core, &m->diag) != 0)
+	if (cf_core_open_keep(&m->core, core, opt->keep_plain, opt->cache_dir, &m->diag) != 0)
 		return -1;
 	return cf_model_from_core(m, opt);
 }
@@ -464,6 +464,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 		if (m->mod[i].not_elf && !m->mod[i].in_linkmap) {
 			free(m->mod[i].name);
 			free(m->mod[i].path);
+			free(m->mod[i].debuginfo);
 			free(m->mod[i].lm_name);
 			free(m->mod[i].map);
 			cf_elfinfo_free(&m->mod[i].info);
@@ -486,6 +487,7 @@ void cf_model_free(struct cf_model *m)
 	for (size_t i = 0; i < m->nmod; i++) {
 		free(m->mod[i].name);
 		free(m->mod[i].path);
+		free(m->mod[i].debuginfo);
 		free(m->mod[i].lm_name);
 		free(m->mod[i].map);
 		cf_elfinfo_free(&m->mod[i].info);

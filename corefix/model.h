@@ -31,6 +31,7 @@ struct cf_module {
 	char *name;             /* as recorded (NT_FILE, l_name, KM note); never NULL */
 	char *path;             /* the file used, absolute; NULL when not found */
 	const char *path_how;   /* how PATH was found */
+	char *debuginfo;        /* separate debug info fetched with PATH from debuginfod, or NULL */
 	bool deleted;           /* NT_FILE said " (deleted)" */
 	enum cf_role role;
 	unsigned sources;       /* CF_SRC_* that know this module */
@@ -68,6 +69,11 @@ struct cf_options {
 	const char **search;
 	size_t nsearch;
 	bool force;             /* load modules whose build-id does not match */
+	/* A compressed core is decompressed into the cache under CACHE_DIR
+	 * (NULL: the per-user one) and kept there, for a debugger script. */
+	bool keep_plain;
+	const char *cache_dir;
+	bool quiet;             /* no debuginfod progress lines on stderr */
 };
 
 struct cf_model {

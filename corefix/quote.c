@@ -54,6 +54,74 @@ char *cf_comment_text(const char *s)
 	return out;
 }
 
+bool cf_plain_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, n;
+		unsigned char lo = 0x80, hi = 0xbf;  /* bounds of the second byte */
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;  /* no overlong, no surrogate */
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;  /* no overlong, <= U+10FFFF */
+		else
+			return false;
+		if (p[1] < lo || p[1] > hi)
+			return false;
+		for (unsigned i = 2; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+bool cf_gdb_dir_ok(const char *s)
+{
+	return cf_gdb_literal_ok(s) && !strchr(s, ':') && !strstr(s, " ~");
+}
+
+char *cf_gdb_format_escape(const char *s)
+{
+	char *out = cf_xmalloc(2 * strlen(s) + 1), *o = out;
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			*o++ = '\\';
+		else if (*s == '%')
+			*o++ = '%';
+		*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
+bool cf_lldb_ok(const char *s)
+{
+	return s[0] == '/' && cf_plain_text(s);
+}
+
+char *cf_lldb_quote(const char *s)
+{
+	char *out = cf_xmalloc(2 * strlen(s) + 3), *o = out;
+	*o++ = '"';
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\' || *s == '`')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '"';
+	*o = 0;
+	return out;
+}
+
 static int mkdirs(const char *path)
 {
 	char buf[PATH_MAX];

@@ -1,6 +1,8 @@
-/* Finding the file behind a recorded module name: as recorded, under a
- * sysroot, through --path-map, next to the core, in --search folders.
+/* Finding the file behind a recorded module name: in the unpacked bundle
+ * the core sits in, as recorded, under a sysroot, through --path-map, next
+ * to the core, in --search folders.
  * The build-id read from core memory decides between candidates. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
+#include "debuginfod.h"
 #include "model.h"
 
 struct cands {
@@ -98,6 +102,107 @@ static void gather(const struct cf_model *m, const char *name, const struct cf_o
 	}
 }
 
+/* One warning per core for a debuginfod that cannot work at all. */
+static void warn_once(struct cf_model *m, const char *why)
+{
+	for (size_t i = 0; i < m->diag.nwarn; i++)
+		if (strstr(m->diag.warn[i], why))
+			return;
+	cf_warn(&m->diag, "%s: debuginfod: %s", m->core.path, why);
+}
+
+/* A fetched file is used only when it is the build-id the core recorded:
+ * a server (or a cache) handing out another build must not put wrong
+ * symbols at the module's addresses. */
+static bool fetched_ok(struct cf_model *m, const struct cf_module *mod, const char *path, const char *what)
+{
+	unsigned char id[CF_BUILDID_MAX];
+	size_t len;
+	bool dwarf;
+	if (cf_elf_read_sections(path, &dwarf, id, &len) == 0 && len == mod->bid_core_len &&
+	    memcmp(id, mod->bid_core, len) == 0)
+		return true;
+	char want[2 * CF_BUILDID_MAX + 1], got[2 * CF_BUILDID_MAX + 1];
+	cf_hex(mod->bid_core, mod->bid_core_len, want);
+	cf_hex(id, len, got);
+	cf_warn(&m->diag, "%s: debuginfod: %s: the %s served for build-id %s has build-id %s; not used", m->core.path,
+		path, what, want, len ? got : "none");
+	return false;
+}
+
+/* When no local file is the build the core mapped (missing, deleted,
+ * rebuilt) and the user set DEBUGINFOD_URLS: the executable by the
+ * build-id the core recorded, and its debug info when it carries none.
+ * Never without a build-id from the core: a name alone proves nothing. */
+static bool fetch(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)
+{
+	if (!mod->bid_core_len || !cf_debuginfod_enabled())
+		return false;
+	char *label = cf_xstrdup(cf_base_name(mod->name));
+	size_t n = strlen(label);
+	if (mod->deleted && n > 10 && !strcmp(label + n - 10, " (deleted)"))
+		label[n - 10] = 0;
+	char *path, err[256];
+	int fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, false, &path, label, opt->quiet, err, sizeof err);
+	struct cf_elfinfo info;
+	if (fd < 0) {
+		if (fd == -ENOSYS)
+			warn_once(m, err);
+		else if (fd != -ENOENT)
+			cf_warn(&m->diag, "%s: debuginfod: %s: %s", m->core.path, label, err);
+		free(label);
+		return false;
+	}
+	close(fd);
+	if (!fetched_ok(m, mod, path, "executable") || cf_elf_read_file(path, &info, err, sizeof err) != 0) {
+		free(path);
+		free(label);
+		return false;
+	}
+	free(mod->path);
+	mod->path = path;
+	mod->path_how = "debuginfod";
+	memcpy(mod->bid_file, info.buildid, info.buildid_len);
+	mod->bid_file_len = info.buildid_len;
+	mod->bid_mismatch = false;
+	mod->not_elf = false;
+	cf_elfinfo_free(out);
+	*out = info;
+
+	unsigned char id[CF_BUILDID_MAX];
+	size_t len;
+	bool dwarf = true;
+	cf_elf_read_sections(path, &dwarf, id, &len);
+	if (!dwarf && !mod->debuginfo) {
+		char *dbg;
+		fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, true, &dbg, label, opt->quiet, err, sizeof err);
+		if (fd >= 0) {
+			close(fd);
+			if (fetched_ok(m, mod, dbg, "debug info"))
+				mod->debuginfo = dbg;
+			else
+				free(dbg);
+		} else {
+			cf_warn(&m->diag, "%s: debuginfod: %s has no debug info and none was fetched (%s); its frames get "
+					  "names from its symbol table only", m->core.path, label, err);
+		}
+	}
+	free(label);
+	return true;
+}
+
+/* A core in an unpacked bundle (corefix bundle --extract) resolves from
+ * the bundle first: its files are the ones the crash was bundled with,
+ * where the same names on this machine may be other builds. */
+static void bundle_candidate(const struct cf_model *m, const struct cf_module *mod, struct cands *c)
+{
+	char *dir = cf_bundle_dir(m->core.path), *member = dir ? cf_bundle_member(mod) : NULL;
+	if (member)
+		add(c, cf_xasprintf("%s/%s", dir, member), "bundle");
+	free(member);
+	free(dir);
+}
+
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)
 {
 	memset(out, 0, sizeof *out);
@@ -108,6 +213,7 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 	if (mod->deleted && len > 10)
 		name[len - 10] = 0;
 	struct cands c = {0};
+	bundle_candidate(m, mod, &c);
 	gather(m, name, opt, &c);
 	free(name);
 
@@ -115,10 +221,11 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 	struct cf_elfinfo info;
 	char err[128];
 	for (size_t i = 0; i < c.n; i++) {
-		struct stat st;
-		if (stat(c.path[i], &st) != 0 || !S_ISREG(st.st_mode))
+		/* One look at each candidate: the reader says when it is absent. */
+		int r = cf_elf_read_file(c.path[i], &info, err, sizeof err);
+		if (r == -2)
 			continue;
-		if (cf_elf_read_file(c.path[i], &info, err, sizeof err) != 0) {
+		if (r != 0) {
 			if (!found && !mod->path) {
 				mod->not_elf = true;  /* a data file such as locale-archive */
 				break;
@@ -144,5 +251,9 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 	}
 	for (size_t i = 0; i < c.n; i++)
 		free(c.path[i]);
+	/* Not once more for a module an earlier pass already fetched. */
+	bool fetched = mod->path_how && !strcmp(mod->path_how, "debuginfod");
+	if ((!found || mod->bid_mismatch) && !fetched && fetch(m, mod, opt, out))
+		found = true;
 	return found;
 }

@@ -4,6 +4,7 @@
  * .debug/, /usr/lib/debug (.build-id and debuglink), --debug-dir, and
  * debuginfod when DEBUGINFOD_URLS is set. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <dwarf.h>
 #include <elfutils/debuginfod.h>
 #include <elfutils/libdwfl.h>
@@ -13,9 +14,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backtrace.h"
+#include "symcache.h"
 
-extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+/* The C++ runtime (for __cxa_demangle) and libdebuginfod (libcurl, TLS,
+ * Kerberos, LDAP behind it) are loaded on first use only: linked in, they
+ * cost every start of corefix, most of which never demangle nor fetch. */
+typedef char *demangle_fn(const char *mangled, char *out, size_t *len, int *status);
+
+static void *lib_sym(const char *lib, const char *sym)
+{
+	void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	return h ? dlsym(h, sym) : NULL;
+}
 
 /* Threads of one program share most of their pcs (1000 workers parked in
  * the same function): each distinct pc is looked up once. */
@@ -26,7 +36,8 @@ struct cached {
 };
 
 struct cf_symbolizer {
-	Dwfl *dwfl;
+	Dwfl *dwfl;                     /* this core's modules at their biases */
+	struct cf_symcache *run;        /* facts by build-id, across cores */
 	Dwfl_Callbacks cb;
 	char *debuginfo_path;
 	struct cached *cache;
@@ -37,9 +48,15 @@ static char *demangle(const char *name)
 {
 	if (!name)
 		return NULL;
-	if (name[0] == '_' && name[1] == 'Z') {
+	static demangle_fn *cxa_demangle;
+	static bool tried;
+	if (name[0] == '_' && name[1] == 'Z' && !tried) {
+		tried = true;
+		*(void **)&cxa_demangle = lib_sym("libstdc++.so.6", "__cxa_demangle");
+	}
+	if (name[0] == '_' && name[1] == 'Z' && cxa_demangle) {
 		int status = -1;
-		char *d = __cxa_demangle(name, NULL, NULL, &status);
+		char *d = cxa_demangle(name, NULL, NULL, &status);
 		if (d && status == 0)
 			return d;
 		free(d);
@@ -64,12 +81,22 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 	int len = dwfl_module_build_id(mod, &id, &vaddr);
 	if (len <= 0)
 		return -1;
-	debuginfod_client *c = debuginfod_begin();
+	static __typeof__(debuginfod_begin) *begin;
+	static __typeof__(debuginfod_find_debuginfo) *find;
+	static __typeof__(debuginfod_end) *end;
+	static bool tried;
+	if (!tried) {
+		tried = true;
+		*(void **)&begin = lib_sym("libdebuginfod.so.1", "debuginfod_begin");
+		*(void **)&find = lib_sym("libdebuginfod.so.1", "debuginfod_find_debuginfo");
+		*(void **)&end = lib_sym("libdebuginfod.so.1", "debuginfod_end");
+	}
+	debuginfod_client *c = begin && find && end ? begin() : NULL;
 	if (!c)
 		return -1;
 	char *path = NULL;
-	fd = debuginfod_find_debuginfo(c, id, len, &path);
-	debuginfod_end(c);
+	fd = find(c, id, len, &path);
+	end(c);
 	if (fd >= 0)
 		*debuginfo_file_name = path;
 	else
@@ -94,23 +121,36 @@ static void report_vdso(Dwfl *dwfl, const struct cf_model *m, const struct cf_mo
 	free(buf);
 }
 
-struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o)
+char *cf_debuginfo_path(const struct cf_bt_options *o)
 {
-	struct cf_symbolizer *s = cf_xcalloc(1, sizeof *s);
 	size_t len = 64;
 	for (size_t i = 0; i < o->ndebug; i++)
 		len += strlen(o->debug_dirs[i]) + 1;
-	s->debuginfo_path = cf_xmalloc(len);
-	strcpy(s->debuginfo_path, "-:.debug:/usr/lib/debug");
+	char *p = cf_xmalloc(len);
+	strcpy(p, "-:.debug:/usr/lib/debug");
 	for (size_t i = 0; i < o->ndebug; i++) {
-		strcat(s->debuginfo_path, ":");
-		strcat(s->debuginfo_path, o->debug_dirs[i]);
+		strcat(p, ":");
+		strcat(p, o->debug_dirs[i]);
 	}
-	s->cb = (Dwfl_Callbacks){
+	return p;
+}
+
+void cf_dwfl_callbacks(Dwfl_Callbacks *cb, char **debuginfo_path)
+{
+	*cb = (Dwfl_Callbacks){
 		.find_elf = dwfl_build_id_find_elf,
 		.find_debuginfo = find_debuginfo,
-		.debuginfo_path = &s->debuginfo_path,
+		.debuginfo_path = debuginfo_path,
 	};
+}
+
+struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct cf_bt_options *o,
+				       struct cf_symcache *cache)
+{
+	struct cf_symbolizer *s = cf_xcalloc(1, sizeof *s);
+	s->run = cache;
+	s->debuginfo_path = cf_debuginfo_path(o);
+	cf_dwfl_callbacks(&s->cb, &s->debuginfo_path);
 	s->dwfl = dwfl_begin(&s->cb);
 	dwfl_report_begin(s->dwfl);
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -277,7 +317,33 @@ static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
 	free(scopes);
 }
 
-static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f);
+static void lookup(Dwfl *dwfl, Dwarf_Addr pc, struct cf_frame *f);
+
+/* Through the run-wide cache when the module has a build-id: its facts at
+ * a link-time address hold in every core. */
+static void lookup_shared(struct cf_symbolizer *s, const struct cf_model *m, Dwarf_Addr pc, struct cf_frame *f)
+{
+	const struct cf_module *mod = f->mod;
+	if (!s->run || !mod || mod->role == CF_ROLE_VDSO || !mod->bid_file_len || !cf_module_loadable(mod, false) ||
+	    !mod->elf_known) {
+		lookup(s->dwfl, pc, f);
+		f->function_offset += f->pc - pc;
+		return;
+	}
+	uint64_t addr = (pc - mod->bias) & cf_addrmask(&m->core.order);
+	const struct cf_frame *e = cf_symcache_find(s->run, mod->bid_file, mod->bid_file_len, addr);
+	if (!e) {
+		struct cf_frame tmp = {0};
+		Dwfl *d = cf_symcache_dwfl(s->run, mod->bid_file, mod->bid_file_len, mod->path);
+		if (d)
+			lookup(d, addr, &tmp);
+		struct cf_frame *put = cf_symcache_put(s->run, mod->bid_file, mod->bid_file_len, addr);
+		*put = tmp;
+		e = put;
+	}
+	copy_sym(f, e);
+	f->function_offset = e->function_offset + (f->pc - pc);
+}
 
 void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_frame *f)
 {
@@ -296,7 +362,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 		f->function_offset = c->f.function_offset + (f->pc - c->f.pc);
 		return;
 	}
-	lookup(s, pc, f);
+	lookup_shared(s, m, pc, f);
 	c = slot(s, pc);  /* the table may have grown */
 	c->used = true;
 	c->key = pc;
@@ -306,9 +372,10 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 	s->ncache++;
 }
 
-static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f)
+/* The facts at PC in DWFL; function_offset relative to PC. */
+static void lookup(Dwfl *dwfl, Dwarf_Addr pc, struct cf_frame *f)
 {
-	Dwfl_Module *dm = dwfl_addrmodule(s->dwfl, pc);
+	Dwfl_Module *dm = dwfl_addrmodule(dwfl, pc);
 	if (!dm)
 		return;
 	GElf_Off off;
@@ -316,7 +383,7 @@ static void lookup(struct cf_symbolizer *s, Dwarf_Addr pc, struct cf_frame *f)
 	const char *name = dwfl_module_addrinfo(dm, pc, &off, &sym, NULL, NULL, NULL);
 	if (name) {
 		f->function = demangle(name);
-		f->function_offset = off + (f->pc - pc);
+		f->function_offset = off;
 	}
 	Dwfl_Line *line = dwfl_module_getsrc(dm, pc);
 	Dwarf_Addr bias;

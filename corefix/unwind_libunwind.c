@@ -3,6 +3,7 @@
  * the core's idea of the program and would get loader-as-command and KM
  * cores wrong. We give libunwind memory (core, then files), registers
  * (NT_PRSTATUS) and unwind tables (each module's .eh_frame_hdr). */
+#include <dlfcn.h>
 #include <elf.h>
 #include <libunwind.h>
 #include <stdlib.h>
@@ -12,6 +13,34 @@
 
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
 					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
+
+/* libunwind is loaded only for --unwinder=libunwind: linked in, it and its
+ * dependencies cost every corefix start. The header's unw_* macros name
+ * the remote (_Ux86_64_*) entry points, which is what we look up. */
+#define CF_STR2(x) #x
+#define CF_STR(x) CF_STR2(x)
+#define CF_UNW_FUNCS(X)                                                                                          \
+	X(unw_create_addr_space) X(unw_destroy_addr_space) X(unw_init_remote) X(unw_step) X(unw_get_reg)          \
+	X(unw_is_signal_frame) X(unw_strerror) X(_Ux86_64_dwarf_search_unwind_table)
+static struct {
+#define CF_UNW_PTR(f) __typeof__(f) *f;
+	CF_UNW_FUNCS(CF_UNW_PTR)
+} unw;
+
+static bool unw_load(void)
+{
+	static int state;  /* 0 not tried, 1 loaded, -1 unavailable */
+	if (state)
+		return state > 0;
+	state = -1;
+	void *h = dlopen("libunwind-x86_64.so.8", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return false;
+#define CF_UNW_SYM(f) if (!(*(void **)&unw.f = dlsym(h, CF_STR(f)))) return false;
+	CF_UNW_FUNCS(CF_UNW_SYM)
+	state = 1;
+	return true;
+}
 
 struct uctx {
 	const struct cf_model *m;
@@ -50,7 +79,7 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 		di.u.rti.segbase = mod->bias + eh->p_vaddr;
 		di.u.rti.table_data = mod->bias + eh->p_vaddr + 12;
 		di.u.rti.table_len = count * 8 / sizeof(unw_word_t);
-		return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need, arg);
+		return unw._Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need, arg);
 	}
 	return -UNW_ENOINFO;
 }
@@ -129,34 +158,34 @@ static unw_accessors_t accessors = {
 int cf_unwind_libunwind(const struct cf_model *m, const struct cf_regs *regs, size_t max, struct cf_backtrace *bt)
 {
 	/* Debian's libunwind remote API is built for the host only. */
-	if (m->core.machine != EM_X86_64 || !m->core.order.is64)
+	if (m->core.machine != EM_X86_64 || !m->core.order.is64 || !unw_load())
 		return -1;
-	unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
+	unw_addr_space_t as = unw.unw_create_addr_space(&accessors, 0);
 	if (!as)
 		return -1;
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
 		struct uctx u = {.m = m, .r = &regs[t->note]};
 		unw_cursor_t cur;
-		if (!u.r->ok || unw_init_remote(&cur, as, &u) != 0) {
+		if (!u.r->ok || unw.unw_init_remote(&cur, as, &u) != 0) {
 			t->end = cf_xstrdup("libunwind cannot start here");
 			continue;
 		}
 		bool activation = true;
 		for (;;) {
 			unw_word_t ip, sp = 0;
-			unw_get_reg(&cur, UNW_REG_SP, &sp);
-			if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !cf_frame_push(t, max, ip, sp, activation))
+			unw.unw_get_reg(&cur, UNW_REG_SP, &sp);
+			if (unw.unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || !cf_frame_push(t, max, ip, sp, activation))
 				break;
 			/* The frame a signal trampoline returns to was interrupted, not called. */
-			activation = unw_is_signal_frame(&cur) > 0;
-			int r = unw_step(&cur);
+			activation = unw.unw_is_signal_frame(&cur) > 0;
+			int r = unw.unw_step(&cur);
 			if (r < 0 && !t->end)
-				t->end = cf_xasprintf("libunwind: %s", unw_strerror(r));
+				t->end = cf_xasprintf("libunwind: %s", unw.unw_strerror(r));
 			if (r <= 0)
 				break;
 		}
 	}
-	unw_destroy_addr_space(as);
+	unw.unw_destroy_addr_space(as);
 	return 0;
 }

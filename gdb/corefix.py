@@ -4,23 +4,23 @@
 # loader-started programs are fixed the moment gdb opens them.
 #
 # Safety: the corefix binary does the reading; this file only turns its
-# JSON into gdb objfiles. No path from a core is ever pasted into gdb's
-# command parser: a path made only of plain characters is used as is,
-# anything else goes through a symlink under the per-user cache whose name
-# we build from hex digits and a sanitized file name. Paths holding control
-# characters (a newline can end a gdb command) are skipped and reported.
-import hashlib
+# JSON into gdb objfiles. gdb 13 has no Python call that adds a symbol file
+# at an offset, so add-symbol-file is unavoidable: it gets each module's
+# load_path, which the corefix binary chose to be plain text (the path
+# itself, or the build-id alias under the per-user cache its gdb script
+# uses too: one implementation), as one double-quoted argument. A control
+# character (a newline would end the command) is refused here again.
 import json
 import os
 import re
 import shlex
 import shutil
+import struct
 import subprocess
 
 import gdb
 
 COREFIX_BIN = "@COREFIX_BIN@"
-_SAFE = re.compile(r"^/[A-Za-z0-9_.+,@%=/-]*$")
 _state = {"applied": set(), "added": set(), "busy": False, "last": None, "last_json": {}}
 
 
@@ -56,44 +56,120 @@ def _run(args, core):
         lines = p.stderr.strip().splitlines()
         msg = [l for l in lines if l.startswith("corefix: ") and "warning:" not in l] or lines
         raise gdb.GdbError(msg[0] if msg else "corefix: failed (exit %d)" % p.returncode)
+    # What corefix fetched from debuginfod (DEBUGINFOD_URLS passes through
+    # with gdb's environment): one final line per file, as on a terminal.
+    for line in p.stderr.splitlines():
+        if line.startswith("corefix: debuginfod: ") and not _control(line):
+            gdb.write(line + "\n", gdb.STDERR)
     try:
         return json.loads(p.stdout)
     except ValueError:
         raise gdb.GdbError("corefix: unreadable output from %s" % cmd[0])
 
 
-def _cache_dir():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "corefix", "alias")
+def _control(text):
+    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
 
 
-def _gdb_path(path, build_id):
-    """A path gdb can be given safely, or None (with the reason)."""
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
-        return None, "its path holds control characters"
-    if _SAFE.match(path):
-        return path, None
-    d = _cache_dir()
-    if not _SAFE.match(d):
-        return None, "the cache folder %r is not a plain path" % d
-    os.makedirs(d, mode=0o700, exist_ok=True)
-    ident = build_id or hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    tail = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(path))[:40]
-    link = os.path.join(d, "%s-%s" % (ident, tail))
+def _gdb_arg(path):
+    """PATH as one argument of add-symbol-file (gdb_buildargv's quoting)."""
+    return '"%s"' % path.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _debug_dirs(args):
+    """The --debug-dir values among ARGS, as absolute paths."""
+    dirs, it = [], iter(args)
+    for a in it:
+        if a == "--debug-dir":
+            a = "--debug-dir=" + next(it, "")
+        if a.startswith("--debug-dir="):
+            dirs.append(os.path.abspath(a[len("--debug-dir="):]))
+    return dirs
+
+
+def _set_debug_dirs(dirs):
+    """Put DIRS before gdb's debug-file-directory, as the corefix script
+    does. gdb.set_parameter builds a `set` command line, which strips
+    trailing blanks and expands a '~' after a blank, and the list is
+    ':'-separated: such names are refused (the corefix program has already
+    refused ':' and control characters). Returns the DIRs that are new."""
+    for d in dirs:
+        if _control(d) or ":" in d or " ~" in d or d.rstrip(" ") != d:
+            raise gdb.GdbError("corefix: --debug-dir %r: gdb cannot be given this folder" % d)
+    cur = gdb.parameter("debug-file-directory") or ""
+    have = cur.split(":")
+    new = [d for i, d in enumerate(dirs) if d not in have and d not in dirs[:i]]
+    if new:
+        gdb.set_parameter("debug-file-directory", ":".join(new + ([cur] if cur else [])))
+    return new
+
+
+def _has_dwarf(path):
+    """True unless PATH is an ELF file without .debug_info (then gdb looked
+    for separate debug info when it read it, in the folders it had then)."""
     try:
-        if os.readlink(link) == path:
-            return link, None
-    except OSError:
-        pass
-    tmp = "%s.%d.tmp" % (link, os.getpid())
+        with open(path, "rb") as f:
+            h = f.read(64)
+            if len(h) < 52 or h[:4] != b"\x7fELF" or h[4] not in (1, 2) or h[5] not in (1, 2):
+                return True
+            e, is64 = "<" if h[5] == 1 else ">", h[4] == 2
+            shoff = struct.unpack_from(e + ("Q" if is64 else "I"), h, 0x28 if is64 else 0x20)[0]
+            shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", h, 0x3A if is64 else 0x2E)
+            if not shoff or shnum > 4096 or shstrndx >= shnum or shentsize < (64 if is64 else 40):
+                return True
+            f.seek(shoff)
+            table = f.read(shentsize * shnum)
+            fmt = e + ("IIQQQQ" if is64 else "IIIIII")
+            secs = [struct.unpack_from(fmt, table, i * shentsize) for i in range(shnum)]
+            f.seek(secs[shstrndx][4])
+            names = f.read(min(secs[shstrndx][5], 1 << 20))
+            for name, kind, _, _, _, size in secs:
+                n = names[name:names.find(b"\0", name)]
+                if n in (b".debug_info", b".zdebug_info") and kind != 8 and size:  # 8: SHT_NOBITS
+                    return True
+            return False
+    except (OSError, struct.error, IndexError):
+        return True
+
+
+def _add_debug_files(dirs):
+    """gdb reads a file's separate debug info only when it loads the file:
+    give the objfiles it already has (the libraries it found in the core)
+    their DIR/.build-id/xx/yyyy.debug through the Python API."""
+    objfiles = gdb.objfiles()
+    owners = {o.owner.filename for o in objfiles if o.owner is not None}
+    for o in objfiles:
+        bid = o.build_id
+        if o.owner is not None or not bid or len(bid) < 3 or o.filename in owners or _has_dwarf(o.filename):
+            continue
+        for d in dirs:
+            f = os.path.join(d, ".build-id", bid[:2], bid[2:] + ".debug")
+            if os.path.isfile(f):
+                o.add_separate_debug_file(f)
+                break
+
+
+def _add_debuginfo(mod):
+    """debuginfod's debug info for a stripped module (debuginfo_path): its
+    cache layout is not one gdb searches, so it is attached to the objfile
+    just added, found by build-id, as its separate debug info."""
+    dbg, bid = mod.get("debuginfo_path"), mod.get("build_id_core")
+    if not dbg or not bid or _control(dbg):
+        return
     try:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        os.symlink(path, tmp)
-        os.replace(tmp, link)
-    except OSError as e:
-        return None, "cannot make an alias: %s" % e
-    return link, None
+        gdb.lookup_objfile(bid, by_build_id=True).add_separate_debug_file(dbg)
+    except (ValueError, gdb.error) as e:
+        gdb.write("warning: corefix: %s: %s\n" % (dbg, e), gdb.STDERR)
+
+
+def _other_build(mod):
+    """gdb's own solib pass takes a library by its name, whatever its build
+    (one rebuilt after the crash): say so when it is not the core's."""
+    so, want = mod.get("gdb_solib"), mod.get("build_id_core")
+    objs = [o for o in gdb.objfiles() if so and o.filename == so and o.owner is None]
+    if want and objs and objs[0].build_id and objs[0].build_id != want:
+        return "a different build than the core's, build-id %s: its frames may be wrong" % objs[0].build_id
+    return ""
 
 
 def _gdb_has(mod):
@@ -102,10 +178,12 @@ def _gdb_has(mod):
         # gdb knows a shared library by its .text range: probe its pages.
         start, end = int(mod["start"], 16), int(mod["end"], 16)
         for addr in range(start, min(end, start + 256 * 4096), 4096):
-            if gdb.solib_name(addr):
+            so = gdb.solib_name(addr)
+            if so:
+                mod["gdb_solib"] = so
                 return True
     exe = gdb.current_progspace().filename
-    if exe and mod.get("path") and os.path.realpath(exe) == os.path.realpath(mod["path"]):
+    if exe and mod.get("load_path") and os.path.realpath(exe) == os.path.realpath(mod["load_path"]):
         # gdb places the executable through AT_PHDR: right for what the
         # kernel ran (the loader), wrong for a program the loader mapped.
         return mod["role"] != "main" or not _state["last_json"].get("loader_as_command")
@@ -117,10 +195,15 @@ def apply(args=(), quiet=False, auto=False):
     if not core:
         raise gdb.GdbError("corefix: no core file (use core-file CORE first)")
     data = _run(args, core)
+    if data.get("modules") and "load_path" not in data["modules"][0]:
+        raise gdb.GdbError("corefix: %s is older than this bridge (no load_path in its JSON)" % _binary())
     _state["last_json"] = data
     _state["last"] = (core, list(args))
     if auto and not (data.get("loader_as_command") or data.get("km")):
         return  # gdb reads this core correctly on its own
+    dirs = _set_debug_dirs(_debug_dirs(args))
+    if dirs:
+        _add_debug_files(dirs)
     report = []
     exe = gdb.current_progspace().filename
     for mod in data["modules"]:
@@ -134,18 +217,22 @@ def apply(args=(), quiet=False, auto=False):
             report.append(("loaded", name, "earlier"))
             continue
         if _gdb_has(mod):
-            report.append(("gdb has", name, ""))
+            report.append(("gdb has", name, _other_build(mod)))
             continue
-        path, why = _gdb_path(mod["path"], mod.get("build_id_file"))
-        if not path:
-            report.append(("skipped", name, why))
+        path = mod.get("load_path")
+        if not path or _control(path):
+            report.append(("skipped", name, "no name gdb can be given for it"))
             continue
-        if exe and mod["role"] == "main" and os.path.realpath(exe) == os.path.realpath(mod["path"]):
+        if exe and mod["role"] == "main" and os.path.realpath(exe) == os.path.realpath(path):
             # The executable gdb was given is this program, at the wrong place.
             gdb.execute("symbol-file", to_string=True)
-        gdb.execute("add-symbol-file %s -o %#x" % (path, int(mod["bias"], 16)), to_string=True)
+        gdb.execute("add-symbol-file %s -o %#x" % (_gdb_arg(path), int(mod["bias"], 16)), to_string=True)
         _state["added"].add((core, mod["path"]))
-        report.append(("loaded", name, "bias %s from %s" % (mod["bias"], "+".join(mod["bias_sources"]))))
+        how = "bias %s from %s" % (mod["bias"], "+".join(mod["bias_sources"]))
+        if mod.get("path_found_by") == "debuginfod":
+            how += ", fetched from debuginfod"
+        _add_debuginfo(mod)
+        report.append(("loaded", name, how if path == mod["path"] else how + ", through the alias " + path))
     for w in data.get("warnings", []):
         gdb.write("warning: %s\n" % w, gdb.STDERR)
     if quiet:
@@ -162,10 +249,13 @@ class CorefixCommand(gdb.Command):
     """Load every module of the current core at its exact load bias.
 
 Usage: corefix [--sysroot DIR] [--path-map OLD=NEW] [--search DIR] [--force]
+               [--debug-dir DIR] [--cache-dir DIR]
 
 Runs the corefix program on the core gdb has open and adds each module it
 finds (the real program of a loader-started process included) with its
-symbols at the right address. Modules gdb already placed are left alone."""
+symbols at the right address. Modules gdb already placed are left alone.
+--debug-dir DIR puts DIR before gdb's debug-file-directory (separate debug
+info as DIR/.build-id/xx/yyyy.debug), for the modules gdb has too."""
 
     def __init__(self):
         super().__init__("corefix", gdb.COMMAND_FILES)

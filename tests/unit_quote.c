@@ -54,6 +54,33 @@ int main(void)
 	json_is("bad\xff", "\"bad\\u00ff\"");
 	json_is("cut\xc3", "\"cut\\u00c3\"");
 
+	/* load_path in JSON must reach Python's strict UTF-8 decoder intact. */
+	CHECK(cf_plain_text("/srv/caf\xc3\xa9/\xf0\x9f\x98\x80 x\"y"), "UTF-8 and quotes are plain");
+	CHECK(!cf_plain_text("/a\xff"), "a stray byte is not");
+	CHECK(!cf_plain_text("/a\xc3"), "a cut sequence is not");
+	CHECK(!cf_plain_text("/a\xc0\xaf"), "an overlong '/' is not");
+	CHECK(!cf_plain_text("/a\xed\xa0\x80"), "a surrogate is not");
+	CHECK(!cf_plain_text("/a\xf4\x90\x80\x80"), "past U+10FFFF is not");
+	CHECK(!cf_plain_text("/a\nb"), "a newline is not");
+
+	CHECK(cf_gdb_dir_ok("/d b/\"q\" 100% #x"), "blanks, quotes, %% and # fit debug-file-directory");
+	CHECK(!cf_gdb_dir_ok("/a:b"), "':' separates the list");
+	CHECK(!cf_gdb_dir_ok("/a ~b"), "gdb tilde-expands after a blank");
+	CHECK(!cf_gdb_dir_ok("/a "), "gdb strips a trailing blank");
+	CHECK(!cf_gdb_dir_ok("rel"), "relative");
+	char *e = cf_gdb_format_escape("/a\"b\\c%d");
+	CHECK(strcmp(e, "/a\\\"b\\\\c%%d") == 0, "format escape %s", e);
+	free(e);
+
+	/* lldb: backticks are expressions even inside quotes; '$' is not escapable. */
+	char *l = cf_lldb_quote("/a`1+2`b \"q\" \\ $H #c");
+	CHECK(strcmp(l, "\"/a\\`1+2\\`b \\\"q\\\" \\\\ $H #c\"") == 0, "lldb quote %s", l);
+	free(l);
+	CHECK(cf_lldb_ok("/caf\xc3\xa9/`x` #y"), "UTF-8, backticks and # can be quoted for lldb");
+	CHECK(!cf_lldb_ok("-rel"), "a relative path could pass for an option");
+	CHECK(!cf_lldb_ok("/a\nplatform shell x"), "a newline starts a command");
+	CHECK(!cf_lldb_ok("/a\xff"), "not UTF-8");
+
 	char buf[64];
 	cf_sources_text(CF_SRC_NTFILE | CF_SRC_LINKMAP | CF_SRC_KM, buf, sizeof buf);
 	CHECK(strcmp(buf, "NT_FILE+link_map+KM") == 0, "sources %s", buf);

@@ -51,6 +51,6 @@ done
 jq '.threads[0].frames[0].pc = 12' "$WORK/abort.json" >"$WORK/wrong.json"
 $VALIDATE -i "$WORK/wrong.json" "$SCHEMA" >/dev/null 2>&1 && fail "the validator accepts a wrong document"
 keys=$(jq -c 'keys_unsorted' "$WORK/abort.json")
-[ "$keys" = '["schema","core","unwinder","program","args","loader_as_command","signal","crashed_thread","abort_message","threads"]' ] ||
+[ "$keys" = '["schema","core","unwinder","program","args","loader_as_command","signal","crashed_thread","abort_message","threads","compression","coredump"]' ] ||
 	fail "key order changed: $keys"
 exit 0

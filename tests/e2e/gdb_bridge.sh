@@ -46,16 +46,32 @@ expect "$(last_bt <<<"$out")" 'crasher \(arg=0x0\) at [^ ]*threads\.c:19' "auto-
 out=$(g "$LD" "$WORK/c/core.prog" -ex bt)
 expect_not "$(last_bt <<<"$out")" 'main \(\) at' "without the safe path nothing is auto-loaded"
 
-# A hostile path: nothing runs, the module is skipped and says so.
+# A hostile path: nothing runs, and the module is still loaded, through
+# the build-id alias the corefix program made under the cache folder (the
+# same one its gdb script uses), so every frame is symbolized.
 marker="$WORK/pwned"
 h="$WORK/h"$'\n'"shell touch $marker"$'\n'"x"
 copy_set glibc "$h"
 make_core "$h" "$LDSO" ./prog
 ln -sf "$h/core" "$WORK/hcore"
-out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/hcore" -ex corefix)
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/hcore" -ex corefix -ex bt)
 [ ! -e "$marker" ] || fail "a hostile path ran a command"
 # (gcore's cores record the newline as \012, the kernel's as a newline.)
-expect "$out" 'corefix: skipped .*/h(\\n|\\\\012)shell touch .*prog  \(its path holds control characters\)' "hostile path"
+expect "$out" 'corefix: loaded +.*/h(\\n|\\\\012)shell touch .*prog  \(bias 0x[0-9a-f]+ from .*, through the alias .*/cache/corefix/alias/[0-9a-f]+-prog\)' "hostile path"
+expect "$(last_bt <<<"$out")" '#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "hostile path"
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "hostile path"
+alias=$(find "$XDG_CACHE_HOME/corefix/alias" -name '*-prog' -type l)
+[ "$(readlink "$alias")" = "$h/prog" ] || fail "no alias of the hostile program under the cache: '$alias'"
+[ ! -e "$marker" ] || fail "a hostile path ran a command"
+# A name that is not UTF-8 cannot cross JSON intact: the bridge still gets
+# the right file, through the alias the corefix program made.
+u="$WORK/u"$'\xff'
+copy_set glibc "$u"
+make_core "$u" "$LDSO" ./prog
+ln -sf "$u/core" "$WORK/ucore"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/ucore" -ex corefix -ex bt)
+expect "$out" 'corefix: loaded +.*/u.*/prog  \(bias 0x[0-9a-f]+ from .*, through the alias ' "non-UTF-8 path"
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "non-UTF-8 path"
 
 # A stale library is a warning in gdb; errors are gdb errors.
 cp "$WORK/g/liba.so" "$WORK/g/libb.so"
