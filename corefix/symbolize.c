@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <dwarf.h>
-#include <elfutils/debuginfod.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,11 +13,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "debuginfod.h"
 #include "symcache.h"
 
-/* The C++ runtime (for __cxa_demangle) and libdebuginfod (libcurl, TLS,
- * Kerberos, LDAP behind it) are loaded on first use only: linked in, they
- * cost every start of corefix, most of which never demangle nor fetch. */
+/* The C++ runtime (for __cxa_demangle) is loaded on first use only, as
+ * libdebuginfod is (debuginfod.c): linked in, it costs every start of
+ * corefix, most of which never demangle. */
 typedef char *demangle_fn(const char *mangled, char *out, size_t *len, int *status);
 
 static void *lib_sym(const char *lib, const char *sym)
@@ -73,34 +73,13 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname
 	if (fd >= 0)
 		return fd;
 	/* Only when the user asked for it: no network otherwise, never a wait. */
-	const char *urls = getenv("DEBUGINFOD_URLS");
-	if (!urls || !urls[0])
-		return -1;
 	const unsigned char *id;
 	GElf_Addr vaddr;
 	int len = dwfl_module_build_id(mod, &id, &vaddr);
-	if (len <= 0)
+	char err[256];
+	if (len <= 0 || !cf_debuginfod_enabled())
 		return -1;
-	static __typeof__(debuginfod_begin) *begin;
-	static __typeof__(debuginfod_find_debuginfo) *find;
-	static __typeof__(debuginfod_end) *end;
-	static bool tried;
-	if (!tried) {
-		tried = true;
-		*(void **)&begin = lib_sym("libdebuginfod.so.1", "debuginfod_begin");
-		*(void **)&find = lib_sym("libdebuginfod.so.1", "debuginfod_find_debuginfo");
-		*(void **)&end = lib_sym("libdebuginfod.so.1", "debuginfod_end");
-	}
-	debuginfod_client *c = begin && find && end ? begin() : NULL;
-	if (!c)
-		return -1;
-	char *path = NULL;
-	fd = find(c, id, len, &path);
-	end(c);
-	if (fd >= 0)
-		*debuginfo_file_name = path;
-	else
-		free(path);
+	fd = cf_debuginfod_find(id, (size_t)len, true, debuginfo_file_name, modname, true, err, sizeof err);
 	return fd >= 0 ? fd : -1;
 }
 
