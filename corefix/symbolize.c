@@ -114,6 +114,25 @@ char *cf_debuginfo_path(const struct cf_bt_options *o)
 	return p;
 }
 
+/* The per-core Dwfl unwinds, and symbolizes only modules the run-wide
+ * cache cannot (no build-id). libdwfl asks a module's .debug_frame before
+ * its .eh_frame, and for a module with separate debug info that means
+ * opening it and decompressing all its .debug sections (libc6-dbg: most of
+ * a core's time), once per core. A module with a build-id unwinds through
+ * the CFI of its own file instead; the run-wide cache reads its debug info
+ * once per run for names and lines. */
+static int core_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+			       const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+			       char **debuginfo_file_name)
+{
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	if (dwfl_module_build_id(mod, &id, &vaddr) > 0)
+		return -1;
+	return find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+			      debuginfo_file_name);
+}
+
 void cf_dwfl_callbacks(Dwfl_Callbacks *cb, char **debuginfo_path)
 {
 	*cb = (Dwfl_Callbacks){
@@ -130,6 +149,7 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 	s->run = cache;
 	s->debuginfo_path = cf_debuginfo_path(o);
 	cf_dwfl_callbacks(&s->cb, &s->debuginfo_path);
+	s->cb.find_debuginfo = core_find_debuginfo;
 	s->dwfl = dwfl_begin(&s->cb);
 	dwfl_report_begin(s->dwfl);
 	for (size_t i = 0; i < m->nmod; i++) {
