@@ -28,7 +28,8 @@ struct cf_backtrace;
 struct cf_frame;
 int cf_emit_backtrace_text(FILE *out, const struct cf_model *m, const struct cf_backtrace *bt);
 int cf_emit_backtrace_json(FILE *out, const struct cf_model *m, const struct cf_backtrace *bt);
-void cf_emit_frame_text(FILE *out, size_t index, const struct cf_frame *f);
+/* DIGITS: the pc's width, as gdb prints it (16 for 64-bit cores, 8 for 32). */
+void cf_emit_frame_text(FILE *out, size_t index, const struct cf_frame *f, int digits);
 void cf_emit_frame_json(FILE *out, size_t index, const struct cf_frame *f);
 
 /* Shared vocabulary of the emitters. */

@@ -24,14 +24,14 @@ static void signal_text(FILE *out, const struct cf_backtrace *bt)
 		fprintf(out, " (%s)", code);
 }
 
-void cf_emit_frame_text(FILE *out, size_t k, const struct cf_frame *f)
+void cf_emit_frame_text(FILE *out, size_t k, const struct cf_frame *f, int digits)
 {
 	char loc[512] = "";
 	const char *mod = module_name(f);
 	if (mod)
 		snprintf(loc, sizeof loc, " (%s+0x%llx)", mod, (unsigned long long)f->offset);
 	char *fn = cf_comment_text(f->function ? f->function : "??");
-	fprintf(out, "#%-2zu 0x%016llx  %s%s", k, (unsigned long long)f->pc, fn, loc);
+	fprintf(out, "#%-2zu 0x%0*llx  %s%s", k, digits, (unsigned long long)f->pc, fn, loc);
 	free(fn);
 	if (f->file)
 		fprintf(out, "  %s:%d", cf_base_name(f->file), f->line);
@@ -75,7 +75,7 @@ int cf_emit_backtrace_text(FILE *out, const struct cf_model *m, const struct cf_
 		}
 		fputc('\n', out);
 		for (size_t k = 0; k < t->nframe; k++)
-			cf_emit_frame_text(out, k, &t->frame[k]);
+			cf_emit_frame_text(out, k, &t->frame[k], m->core.order.is64 ? 16 : 8);
 		if (t->end)
 			fprintf(out, "    (backtrace stopped: %s)\n", t->end);
 	}
