@@ -44,6 +44,7 @@ struct cf_core {
 	int unpacked_fd;
 	char *plain_path;       /* the copy kept in the cache (cf_core_open_keep), else NULL */
 	bool plain_reused;      /* that copy was already there */
+	bool plain_repaired;    /* that copy is repaired by rewrite's plan (for lldb) */
 	struct cf_coredump coredump;  /* systemd-coredump's attributes of the file */
 };
 

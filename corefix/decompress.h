@@ -48,4 +48,9 @@ int cf_unpack_temp(int in, enum cf_compression k, char *err, size_t errlen);
 int cf_unpack_cached(int in, enum cf_compression k, const char *cache_dir, char **path, bool *reused, char *err,
 		     size_t errlen);
 
+/* The folder copies of cores are kept in (CACHE_DIR/cores, else
+ * $XDG_CACHE_HOME/corefix/cores, else ~/.cache/corefix/cores), made when
+ * missing. NULL with the reason in ERR. Caller frees. */
+char *cf_cores_folder(const char *cache_dir, char *err, size_t errlen);
+
 #endif

@@ -18,6 +18,8 @@ int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo);
  * core cannot be named to lldb, or lldb 14 cannot read it (a warning in M
  * says why). */
 int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo);
+/* Why lldb 14 cannot open M's core as written, or NULL. */
+const char *cf_lldb_unreadable(const struct cf_model *m);
 int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force);
 /* EO NULL: no --force, and no aliases made (load_path stays null for a
  * path that is not plain text). */

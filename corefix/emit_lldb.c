@@ -133,7 +133,7 @@ static bool os_known(const struct cf_model *m)
  * 4-byte owner without NUL only when it is "CORE", so KM's "KMSP" notes
  * fail the whole note segment. The repeated KM thread is harmless to it
  * (it lists the thread twice). */
-static const char *unreadable(const struct cf_model *m)
+const char *cf_lldb_unreadable(const struct cf_model *m)
 {
 	if (m->notes.nkmsp && m->notes.km_short_names)
 		return "its KMSP notes count no NUL in n_namesz (lldb: \"Unable to parse note segment\")";
@@ -154,8 +154,14 @@ int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 	}
 	if (m->km)
 		fprintf(out, "# Kontain KM core layout\n");
-	const char *why = unreadable(m);
-	if (why) {
+	const char *why = cf_lldb_unreadable(m);
+	if (why && m->core.plain_repaired) {
+		comment(out, "lldb 14 cannot open this core as written: ", why);
+		fprintf(out, "# so the target is a copy repaired by corefix rewrite, in corefix's cache,\n");
+		comment(out, m->core.plain_reused ? "reused (made by an earlier run): " : "written by this run: ",
+			m->core.plain_path);
+		why = NULL;
+	} else if (why) {
 		char *shown = cf_comment_text(m->core.path);
 		comment(out, "lldb 14 cannot open this core: ", why);
 		fprintf(out, "# corefix rewrite CORE -o FIXED repairs it; then use corefix lldb FIXED\n");

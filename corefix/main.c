@@ -527,11 +527,15 @@ static int run(struct args a)
 				status = EXIT_PARTIAL;
 			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
 			break;
-		case CMD_LLDB:
+		case CMD_LLDB: {
+			char why[256];
+			if (cf_lldb_unreadable(&m) && cf_lldb_repaired_core(&m, a.cache_dir, why, sizeof why) != 0)
+				cf_warn(&m.diag, "%s: no repaired copy for lldb: %s", a.core, why);
 			if (cf_emit_lldb(out, &m, &eo) != 0 && status == EXIT_COMPLETE)
 				status = EXIT_PARTIAL;
 			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
 			break;
+		}
 		case CMD_MODULES:
 			a.json ? cf_emit_modules_json(out, &m, &eo) : cf_emit_modules_text(out, &m, a.opt.force);
 			break;

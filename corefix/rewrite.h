@@ -29,6 +29,10 @@ void cf_plan_print(FILE *out, const struct cf_model *m, const struct cf_plan *pl
 /* Writes the repaired core to OUTPUT through a temporary file beside it. */
 int cf_rewrite_write(const char *core, const char *output, const struct cf_plan *plan, const char *backup,
 		     struct cf_diag *d);
+/* For a core lldb cannot open (cf_lldb_unreadable): a repaired copy in the
+ * cache becomes m->core.plain_path, the core debuggers are given. -1 with
+ * the reason in ERR when none can be made. */
+int cf_lldb_repaired_core(struct cf_model *m, const char *cache_dir, char *err, size_t errlen);
 /* Copies IN to OUT keeping holes (reflink when the filesystem can). */
 int cf_sparse_copy(int in, int out, uint64_t size, char *err, size_t errlen);
 

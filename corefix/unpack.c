@@ -196,7 +196,7 @@ static int mkdirs(char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-static char *cores_folder(const char *cache_dir, char *err, size_t errlen)
+char *cf_cores_folder(const char *cache_dir, char *err, size_t errlen)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *dir;
@@ -277,7 +277,7 @@ int cf_unpack_cached(int in, enum cf_compression k, const char *cache_dir, char 
 {
 	*path = NULL;
 	*reused = false;
-	char *dir = cores_folder(cache_dir, err, errlen);
+	char *dir = cf_cores_folder(cache_dir, err, errlen);
 	if (!dir)
 		return -1;
 	char want[2 * SHA256_DIGEST_SIZE + 1], got[2 * SHA256_DIGEST_SIZE + 1];
