@@ -268,6 +268,8 @@ static int parse(int argc, char **argv, struct args *a)
 			return usage_error("%s", "--json and --markdown exclude each other");
 		return 0;
 	}
+	if (a->merge || a->markdown)
+		return usage_error("%s", a->merge ? "--merge goes with 'triage'" : "--markdown goes with 'triage'");
 	if ((a->extract || a->extract_dir || a->max_size) && a->cmd != CMD_BUNDLE)
 		return usage_error("%s", "--extract, -C and --max-size go with 'bundle'");
 	if (a->cmd == CMD_BUNDLE && a->extract) {

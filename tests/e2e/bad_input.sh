@@ -77,6 +77,13 @@ head -c 40 "$core" >"$WORK/cut40"
 check_bad "$WORK/cut40" "cut40: "
 "$COREFIX" >/dev/null 2>&1; [ $? -eq 2 ] || fail "no operand: want exit 2"
 "$COREFIX" --bogus x >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad option: want exit 2"
+# Options of one command given to another are refused, not ignored.
+for bad in "modules --merge" "gdb --markdown" "modules --extract" "gdb --expect-frame main"; do
+	# shellcheck disable=SC2086
+	err=$("$COREFIX" $bad "$core" 2>&1 >/dev/null)
+	[ $? -eq 2 ] || fail "corefix $bad CORE: want exit 2 ($err)"
+	expect "$err" "^corefix: --[a-z-]+.* go(es)? with" "corefix $bad CORE"
+done
 "$COREFIX" --help | grep -q '^Exit status:' || fail "--help lacks exit status"
 
 full=$("$COREFIX" modules --json "$core" | jq -r '.modules[].name' | sort)
