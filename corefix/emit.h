@@ -46,6 +46,11 @@ const char *cf_module_status(const struct cf_module *mod, bool force);
 void cf_json_sources(FILE *out, unsigned src);
 /* An address as a JSON hex string, or null when HAVE is false. */
 void cf_json_addr(FILE *out, bool have, uint64_t v);
+/* A build-id as a JSON hex string; null when there is none. */
+void cf_json_buildid(FILE *out, const unsigned char *b, size_t n);
+/* The '#' lines a debugger script opens with: what it is and how to run it
+ * (TOOL, RUN), the core, its compression, a loader run as a command, KM. */
+void cf_script_preamble(FILE *out, const struct cf_model *m, const char *tool, const char *run);
 /* S as a JSON string; NULL as null. */
 void cf_json_string(FILE *out, const char *s);
 /* A name of the file PATH (build-id BID) for a debugger's command line:

@@ -162,16 +162,7 @@ static void emit_core_file_py(FILE *out, const char *core, uint32_t tid)
 
 int cf_emit_gdb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 {
-	fprintf(out, "# corefix: gdb commands for a core; source with  gdb -x FILE  (or gdb -batch -x FILE -ex bt)\n");
-	comment(out, "core: ", m->core.path);
-	cf_comment_compressed(out, m);
-	const struct cf_module *exec = cf_model_role(m, CF_ROLE_EXEC), *main_mod = cf_model_role(m, CF_ROLE_MAIN);
-	if (m->loader_as_command && exec && main_mod) {
-		comment(out, "the kernel ran the loader as the program: ", exec->name);
-		comment(out, "the real program: ", main_mod->name[0] ? main_mod->name : "(unnamed)");
-	}
-	if (m->km)
-		fprintf(out, "# Kontain KM core layout\n");
+	cf_script_preamble(out, m, "gdb", "gdb -x FILE  (or gdb -batch -x FILE -ex bt)");
 	/* gdb's own solib discovery would follow the loader, not the program,
 	 * and load libraries a second time; every module is given below. */
 	fprintf(out, "set confirm off\n");

@@ -144,16 +144,8 @@ const char *cf_lldb_unreadable(const struct cf_model *m)
 
 int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 {
-	fprintf(out, "# corefix: lldb commands for a core; run with  lldb -b -s FILE -o bt  (or lldb -s FILE)\n");
-	comment(out, "core: ", m->core.path);
-	cf_comment_compressed(out, m);
-	const struct cf_module *exec = cf_model_role(m, CF_ROLE_EXEC), *main_mod = cf_model_role(m, CF_ROLE_MAIN);
-	if (m->loader_as_command && exec && main_mod) {
-		comment(out, "the kernel ran the loader as the program: ", exec->name);
-		comment(out, "the real program: ", main_mod->name[0] ? main_mod->name : "(unnamed)");
-	}
-	if (m->km)
-		fprintf(out, "# Kontain KM core layout\n");
+	cf_script_preamble(out, m, "lldb", "lldb -b -s FILE -o bt  (or lldb -s FILE)");
+	const struct cf_module *main_mod = cf_model_role(m, CF_ROLE_MAIN);
 	const char *why = cf_lldb_unreadable(m);
 	if (why && m->core.plain_repaired) {
 		comment(out, "lldb 14 cannot open this core as written: ", why);

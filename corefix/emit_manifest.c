@@ -8,26 +8,15 @@
 #include "bundle.h"
 #include "emit.h"
 
-static void json_id(FILE *out, const unsigned char *b, size_t n)
-{
-	char h[2 * CF_BUILDID_MAX + 1];
-	if (!n) {
-		fputs("null", out);
-		return;
-	}
-	cf_hex(b, n, h);
-	fprintf(out, "\"%s\"", h);
-}
-
 static void module(FILE *out, const struct cf_model *m, const struct cf_bundle_item *it)
 {
 	const struct cf_module *mod = it->mod;
 	fputs("{\"name\": ", out);
 	cf_json_string(out, mod->name);
 	fprintf(out, ", \"role\": \"%s\", \"build_id\": ", cf_role_name(mod->role));
-	json_id(out, mod->bid_core, mod->bid_core_len);
+	cf_json_buildid(out, mod->bid_core, mod->bid_core_len);
 	fputs(", \"build_id_file\": ", out);
-	json_id(out, mod->bid_file, mod->bid_file_len);
+	cf_json_buildid(out, mod->bid_file, mod->bid_file_len);
 	fputs(", \"bias\": ", out);
 	if (mod->has_bias) {
 		char bias[32];

@@ -57,17 +57,6 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 	return 0;
 }
 
-static void json_hex(FILE *out, const unsigned char *b, size_t n)
-{
-	char h[2 * CF_BUILDID_MAX + 1];
-	if (!n) {
-		fputs("null", out);
-		return;
-	}
-	cf_hex(b, n, h);
-	fprintf(out, "\"%s\"", h);
-}
-
 /* load_path: the name a debugger bridge gives its debugger for MOD, which
  * the bridge cannot derive itself (a JSON string cannot carry a path that
  * is not UTF-8, and a newline must never reach a command line). Only a
@@ -157,9 +146,9 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, const struct cf_em
 		fputs(", \"end\": ", out);
 		cf_json_addr(out, mod->hi > mod->lo, mod->hi);
 		fputs(", \"build_id_core\": ", out);
-		json_hex(out, mod->bid_core, mod->bid_core_len);
+		cf_json_buildid(out, mod->bid_core, mod->bid_core_len);
 		fputs(", \"build_id_file\": ", out);
-		json_hex(out, mod->bid_file, mod->bid_file_len);
+		cf_json_buildid(out, mod->bid_file, mod->bid_file_len);
 		fprintf(out, ", \"deleted\": %s, \"mappings\": %zu, \"in_link_map\": %s, \"l_addr\": ",
 			mod->deleted ? "true" : "false", mod->nmaps, mod->in_linkmap ? "true" : "false");
 		cf_json_addr(out, mod->in_linkmap, mod->l_addr);

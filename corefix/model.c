@@ -166,11 +166,7 @@ static size_t header_biases(const struct cf_model *m, const struct cf_elfinfo *i
 		if (ph->p_type != PT_LOAD || (ph->p_offset & ~(pg - 1)) != 0)
 			continue;
 		uint64_t c = (addr - (ph->p_vaddr & ~(pg - 1))) & mask;
-		bool dup = false;
-		for (size_t k = 0; k < n; k++)
-			dup |= out[k] == c;
-		if (!dup)
-			out[n++] = c;
+		n = cf_add_unique(out, n, c);
 	}
 	return n;
 }

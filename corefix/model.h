@@ -120,6 +120,17 @@ bool cf_module_loadable(const struct cf_module *mod, bool force);
  * Returns how many leading bytes were read. */
 size_t cf_model_read(const struct cf_model *m, uint64_t addr, void *buf, size_t len);
 
+/* Appends X to the N values of V unless it is there; the new count. A
+ * handful of candidate biases per object: a scan beats a set. */
+static inline size_t cf_add_unique(uint64_t *v, size_t n, uint64_t x)
+{
+	for (size_t k = 0; k < n; k++)
+		if (v[k] == x)
+			return n;
+	v[n] = x;
+	return n + 1;
+}
+
 /* Stages of cf_model_build, one file each. */
 void cf_modules_from_ntfile(struct cf_model *m);
 void cf_modules_from_km(struct cf_model *m);

@@ -69,11 +69,7 @@ static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, c
 		uint64_t c = (e->start & (pg - 1)) ? e->start - ph->p_vaddr - (e->offset - pdo)
 						   : e->start - (ph->p_vaddr & ~(pg - 1)) - (e->offset - pdo);
 		c &= mask;
-		bool dup = false;
-		for (size_t k = 0; k < n; k++)
-			dup |= out[k] == c;
-		if (!dup)
-			out[n++] = c;
+		n = cf_add_unique(out, n, c);
 	}
 	return n;
 }
