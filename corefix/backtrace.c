@@ -56,7 +56,26 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 	struct cf_symcache *own = o->cache ? NULL : cf_symcache_new(o);
 	struct cf_symbolizer *s = cf_symbolizer_new(m, o, o->cache ? o->cache : own);
 	int r = libunwind ? cf_unwind_libunwind(m, regs, max, bt) : cf_unwind_dwfl(m, regs, s, max, bt);
+	size_t frames = 0;
+	for (size_t i = 0; i < bt->nthread; i++) {
+		struct cf_thread_bt *t = &bt->thread[i];
+		frames += t->nframe;
+		if (!regs[t->note].ok) {
+			/* The unwinder's own message would be "no error". */
+			free(t->end);
+			t->end = cf_xasprintf("no registers: elfutils cannot read thread %u's NT_PRSTATUS", t->tid);
+		}
+	}
 	free(regs);
+	if (r == 0 && frames == 0) {
+		char *end = bt->thread[0].end ? cf_xstrdup(bt->thread[0].end) : NULL;
+		cf_symbolizer_free(s);
+		cf_symcache_free(own);
+		cf_backtrace_free(bt);
+		cf_fail(d, "%s: no thread could be unwound (%s)", m->core.path, end ? end : "no frame");
+		free(end);
+		return -1;
+	}
 	if (r != 0) {
 		cf_symbolizer_free(s);
 		cf_symcache_free(own);

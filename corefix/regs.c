@@ -59,6 +59,14 @@ static size_t collect_notes(const struct cf_model *m, struct out *o)
 			off = next;
 			if (!owner || (owner[0] == 'C' && (nh.n_type == CF_NT_FILE || nh.n_type == NT_AUXV)))
 				continue;
+			/* libdwfl ends its thread walk at a tid of 0 and fails at a
+			 * negative one, leaking its iterator either way: such a
+			 * thread (a damaged core's) gets no registers. */
+			size_t pid_off = 16 + 2 * cf_wordsize(&c->order);
+			if (owner[0] == 'C' && nh.n_type == NT_PRSTATUS &&
+			    (nh.n_descsz < pid_off + 4 ||
+			     (int32_t)cf_u32(&c->order, (const char *)data->d_buf + desc_off + pid_off) <= 0))
+				continue;
 			prpsinfo |= owner[0] == 'C' && nh.n_type == NT_PRPSINFO;
 			put_note(o, &c->order, owner, nh.n_type, (const char *)data->d_buf + desc_off, nh.n_descsz);
 		}

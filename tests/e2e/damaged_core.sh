@@ -14,6 +14,14 @@ for cmd in "backtrace" "backtrace --json" "backtrace --unwinder=libunwind"; do
 	[ "$(wc -l <<<"$err")" -eq 1 ] || fail "$cmd: want one line, got: $err"
 	expect "$err" '^corefix: .*nothread: no thread \(NT_PRSTATUS\)' "stderr of $cmd"
 done
+# Threads whose pid is 0: libdwfl ends its thread walk there (leaking its
+# iterator, which the ASan run would report), so they get no registers,
+# and the backtrace says it could unwind none, never an empty success.
+"$MKCORE" zero-tid "$WORK/s/core" "$WORK/zerotid" || fail "mkcore zero-tid failed"
+err=$("$COREFIX" backtrace "$WORK/zerotid" 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 2 ] || fail "backtrace of a core with tid 0: exit $rc, want 2: $err"
+expect "$err" "^corefix: .*zerotid: no thread could be unwound \\(no registers: " "stderr for tid 0"
 # triage reads it as one unreadable core among good ones.
 mkdir -p "$WORK/many"
 cp "$WORK/nothread" "$WORK/many/core.1"

@@ -5,6 +5,8 @@
  *       PT_LOAD at p_vaddr + load_adjust, NT_KM_GUEST with the exact
  *       load_adjust, other KMSP notes, no NT_PRPSINFO / NT_SIGINFO.
  *   mkcore drop-ntfile IN OUT       the same core without NT_FILE.
+ *   mkcore zero-tid IN OUT          every NT_PRSTATUS with pid 0 (a
+ *       writer that left its threads unnamed).
  *   mkcore drop-prstatus IN OUT     the same core without any thread
  *       (NT_PRSTATUS): damaged, as a cut-down writer leaves it.
  *   mkcore cycle-linkmap IN OUT     the last link_map entry points back
@@ -235,18 +237,23 @@ static void km(const struct cf_core *in, const char *out, const char *loader, co
 struct dropping {
 	struct blob b;
 	uint32_t type;          /* CORE notes of this type are left out */
+	bool zero_tid;          /* keep them, with pr_pid 0 */
 };
 
 static void keep_but(void *vctx, const GElf_Nhdr *nh, const char *name, const unsigned char *desc)
 {
 	struct dropping *x = vctx;
-	if (nh->n_type == x->type && strcmp(name, "CORE") == 0)
+	bool match = nh->n_type == x->type && strcmp(name, "CORE") == 0;
+	if (match && !x->zero_tid)
 		return;
 	struct blob *b = &x->b;
 	uint32_t h[3] = {nh->n_namesz, nh->n_descsz, nh->n_type};
 	put(b, h, sizeof h);
 	put(b, name, nh->n_namesz);
+	size_t at = b->n;
 	put(b, desc, nh->n_descsz);
+	if (match && nh->n_descsz >= 36)
+		memset(b->p + at + 32, 0, 4);  /* x86-64 elf_prstatus.pr_pid */
 }
 
 static void cycle(const char *inpath, const char *out)
@@ -277,7 +284,8 @@ static void cycle(const char *inpath, const char *out)
 int main(int argc, char **argv)
 {
 	if (argc < 4)
-		die("usage: mkcore km IN OUT LOADER NAME | drop-ntfile IN OUT | drop-prstatus IN OUT | cycle-linkmap IN OUT");
+		die("usage: mkcore km IN OUT LOADER NAME | drop-ntfile IN OUT | drop-prstatus IN OUT | zero-tid IN OUT | "
+		    "cycle-linkmap IN OUT");
 	if (!strcmp(argv[1], "cycle-linkmap")) {
 		cycle(argv[2], argv[3]);
 		return 0;
@@ -288,8 +296,8 @@ int main(int argc, char **argv)
 		die(d.error);
 	if (!strcmp(argv[1], "km") && argc == 6) {
 		km(&in, argv[3], argv[4], argv[5]);
-	} else if (!strcmp(argv[1], "drop-ntfile") || !strcmp(argv[1], "drop-prstatus")) {
-		struct dropping x = {.type = argv[1][5] == 'n' ? 0x46494c45 : NT_PRSTATUS};
+	} else if (!strcmp(argv[1], "drop-ntfile") || !strcmp(argv[1], "drop-prstatus") || !strcmp(argv[1], "zero-tid")) {
+		struct dropping x = {.type = argv[1][5] == 'n' ? 0x46494c45 : NT_PRSTATUS, .zero_tid = argv[1][0] == 'z'};
 		each_note(&in, keep_but, &x);
 		write_core(&in, &x.b, argv[3]);
 		free(x.b.p);
