@@ -142,6 +142,31 @@ const char *cf_lldb_unreadable(const struct cf_model *m)
 	return NULL;
 }
 
+/* --debug-dir for lldb: its search paths take the same DIR/.build-id/xx/
+ * yyyy.debug layout, and must be set before the target reads its modules.
+ * Returns how many DIRs had to be left out. */
+static size_t debug_dirs(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < eo->ndebug; i++) {
+		char *abs = cf_path_absolute(eo->debug_dirs[i]);
+		if (cf_lldb_ok(abs)) {
+			char *q = cf_lldb_quote(abs);
+			fprintf(out, "settings append target.debug-file-search-paths %s\n", q);
+			free(q);
+		} else {
+			char *shown = cf_comment_text(abs);
+			comment(out, "--debug-dir left out, lldb cannot be given its name: ", abs);
+			cf_warn(&m->diag, "--debug-dir %s: lldb cannot be given this folder (not UTF-8 text or holds "
+					  "a control character); left out of the command file", shown);
+			free(shown);
+			bad++;
+		}
+		free(abs);
+	}
+	return bad;
+}
+
 int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 {
 	cf_script_preamble(out, m, "lldb", "lldb -b -s FILE -o bt  (or lldb -s FILE)");
@@ -170,6 +195,7 @@ int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 		fprintf(out, "# the core itself cannot be named to lldb; nothing to load\n");
 		return 1;
 	}
+	size_t left_out_dirs = debug_dirs(out, m, eo);
 	/* With the real program as the target's executable lldb neither picks
 	 * the loader from the core nor reads dependents it would misplace. */
 	char *prog = NULL;
@@ -183,7 +209,7 @@ int cf_emit_lldb(FILE *out, struct cf_model *m, const struct cf_emit_opts *eo)
 	if (prog)
 		emit_load(out, m, main_mod, prog, false);
 	free(prog);
-	int r = why ? 1 : 0;
+	int r = why || left_out_dirs ? 1 : 0;
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
 		/* lldb reads the vDSO from core memory on its own. */

@@ -71,7 +71,7 @@ static const char usage_text[] =
 	"                         whose function matches NAME (a glob), else 1\n"
 	"  --debug-dir DIR        look for separate debug info in DIR too (repeatable); the\n"
 	"                         gdb script and the gdb bridge put DIR before gdb's own\n"
-	"                         debug-file-directory\n"
+	"                         debug-file-directory, the lldb file in its search paths\n"
 	"  --rules DIR            triage: signature rule files (default: installed rules)\n"
 	"  --frames N             triage: frames in a signature (default 3)\n"
 	"  --merge                triage: reduce the --json reports of runs over shards of\n"

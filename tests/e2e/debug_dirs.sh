@@ -2,7 +2,7 @@
 # Separate debug info: a stripped library whose DWARF lives in
 # DIR/.build-id/xx/yyyy.debug is found with --debug-dir DIR, and with a
 # .gnu_debuglink next to the library; gdb (corefix's script and the
-# bridge) finds it with --debug-dir DIR too.
+# bridge) and lldb (corefix's command file) find it with --debug-dir DIR too.
 . "$(dirname "$0")/../lib.sh"
 copy_set glibc "$WORK/g"
 make_core "$WORK/g" ./prog
@@ -56,6 +56,18 @@ expect "$(cat "$WORK/err")" "warning: --debug-dir .*a ~b: gdb cannot be given" "
 expect "$(cat "$WORK/cmds.gdb")" "^# --debug-dir left out" "--debug-dir with ' ~'"
 expect "$(gdb_bt)" "$frame0" "gdb script, one --debug-dir left out"
 "$COREFIX" --help | grep -A1 -e '--debug-dir' | grep -q 'gdb' || fail "--help does not say --debug-dir serves gdb"
+# lldb too: its debug-file-search-paths take the same .build-id layout, set
+# before target create (the odd name is quoted lldb's way).
+lldb_frame0() {
+	"$COREFIX" lldb "$@" "$WORK/g/core" >"$WORK/cmds.lldb" 2>"$WORK/err" || fail "corefix lldb exited $?: $(cat "$WORK/err")"
+	(cd / && timeout 120 lldb -b -x -s "$WORK/cmds.lldb" -o bt 2>&1) | grep -E 'frame #0|^error'
+}
+expect_not "$(lldb_frame0)" 'libb\.c:4' "lldb, no debug dir"
+out=$(lldb_frame0 --debug-dir "$WORK/nowhere" --debug-dir "$odd")
+expect "$out" 'frame #0: .*crash_here\(p=0x0+, v=3\) at libb\.c:4' "lldb, --debug-dir"
+expect_not "$out" '^error' "lldb, --debug-dir"
+expect "$(cat "$WORK/cmds.lldb")" '^settings append target\.debug-file-search-paths "[^"]*/debug \\"files\\" 100% #1 \\\\x"$' \
+	"lldb command file, --debug-dir"
 cp "$WORK/dbg/.build-id/${id:0:2}/${id:2}.debug" "$WORK/g/libb.so.debug"
 objcopy --add-gnu-debuglink="$WORK/g/libb.so.debug" "$WORK/g/libb.so"
 expect "$(line)" 'libb\.c:4' "debuglink"
