@@ -46,6 +46,8 @@ const char *cf_module_status(const struct cf_module *mod, bool force);
 void cf_json_sources(FILE *out, unsigned src);
 /* An address as a JSON hex string, or null when HAVE is false. */
 void cf_json_addr(FILE *out, bool have, uint64_t v);
+/* MOD's bias as a JSON string (cf_bias_text); null when unknown. */
+void cf_json_bias(FILE *out, const struct cf_model *m, const struct cf_module *mod);
 /* A build-id as a JSON hex string; null when there is none. */
 void cf_json_buildid(FILE *out, const unsigned char *b, size_t n);
 /* The '#' lines a debugger script opens with: what it is and how to run it

@@ -183,3 +183,14 @@ void cf_script_preamble(FILE *out, const struct cf_model *m, const char *tool, c
 	if (m->km)
 		fprintf(out, "# Kontain KM core layout\n");
 }
+
+void cf_json_bias(FILE *out, const struct cf_model *m, const struct cf_module *mod)
+{
+	if (!mod->has_bias) {
+		fputs("null", out);
+		return;
+	}
+	char bias[32];
+	cf_bias_text(m, mod, bias, sizeof bias);
+	cf_json_string(out, bias);
+}

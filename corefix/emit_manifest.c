@@ -18,13 +18,7 @@ static void module(FILE *out, const struct cf_model *m, const struct cf_bundle_i
 	fputs(", \"build_id_file\": ", out);
 	cf_json_buildid(out, mod->bid_file, mod->bid_file_len);
 	fputs(", \"bias\": ", out);
-	if (mod->has_bias) {
-		char bias[32];
-		cf_bias_text(m, mod, bias, sizeof bias);
-		cf_json_string(out, bias);
-	} else {
-		fputs("null", out);
-	}
+	cf_json_bias(out, m, mod);
 	fputs(", \"path\": ", out);
 	cf_json_string(out, mod->path);
 	fputs(", \"path_found_by\": ", out);

@@ -132,13 +132,7 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, const struct cf_em
 		cf_json_string(out, mod->path_how);
 		fprintf(out, ", \"role\": \"%s\", \"status\": \"%s\", \"loadable\": %s, \"bias\": ", cf_role_name(mod->role),
 			cf_module_status(mod, force), cf_module_loadable(mod, force) ? "true" : "false");
-		if (mod->has_bias) {
-			char bias[32];
-			cf_bias_text(m, mod, bias, sizeof bias);
-			cf_json_string(out, bias);
-		} else {
-			fputs("null", out);
-		}
+		cf_json_bias(out, m, mod);
 		fputs(", \"bias_sources\": ", out);
 		cf_json_sources(out, mod->has_bias ? mod->bias_src : 0);
 		fputs(", \"start\": ", out);
