@@ -91,6 +91,19 @@ ld_debug_bases() {
 	     /base: 0x/ && n != "" { for (i = 1; i < NF; i++) if ($i == "base:") print n, $(i + 1); n = "" }' "$1"
 }
 
+# expect_ld_debug_biases JSON SCRIPT LOG MIN WHAT : every object the crashed
+# process's LD_DEBUG=files reported into LOG has exactly that bias in JSON
+# and SCRIPT (expect_bias); at least MIN objects (WHAT names them).
+expect_ld_debug_biases() {
+	local json=$1 script=$2 log=$3 min=$4 what=$5 n=0 name base
+	while read -r name base; do
+		[ -n "$name" ] || continue
+		expect_bias "$json" "$script" "$(basename "$name")" "$base" "LD_DEBUG=files"
+		n=$((n + 1))
+	done <<<"$(ld_debug_bases "$log")"
+	[ $n -ge "$min" ] || fail "LD_DEBUG reported $n objects, want $what: $(cat "$log")"
+}
+
 # json_bias JSON NAME : corefix's bias (as printed) for the module whose path,
 # or recorded name, is NAME or ends in /NAME.
 json_bias() {
@@ -188,7 +201,7 @@ auxv_phdr_bias() {
 # r_debug, place every module at the bias the guest reported (LD_DEBUG=files,
 # LD_SHOW_AUXV), and name every frame in gdb-multiarch and in its backtrace.
 qemu_loader_as_command() {
-	local set=$1 sr=$2 qemu=$3 ldso=$4 machine=$5 remachine=$6 json rc main bases n name base bt out
+	local set=$1 sr=$2 qemu=$3 ldso=$4 machine=$5 remachine=$6 json rc main bt out
 	need_set "$set"
 	need_cmd "$qemu" gdb-multiarch
 	[ -e "$ldso" ] || fail "$ldso missing (run .ci/deps)"
@@ -209,13 +222,7 @@ qemu_loader_as_command() {
 	rc=$?
 	[ $rc -le 1 ] || fail "corefix exited $rc: $(cat "$WORK/corefix.err")"
 
-	bases=$(ld_debug_bases run.log)
-	n=0
-	while read -r name base; do
-		expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$name")" "$base" "LD_DEBUG=files"
-		n=$((n + 1))
-	done <<<"$bases"
-	[ $n -ge 4 ] || fail "LD_DEBUG reported $n objects, want prog liba.so libb.so libc.so.6: $(cat run.log)"
+	expect_ld_debug_biases "$json" "$WORK/cmds.gdb" run.log 4 "prog liba.so libb.so libc.so.6"
 	# The loader qemu ran: AT_PHDR describes it.
 	expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$ldso")" "$(auxv_phdr_bias run.log "$ldso")" "AT_PHDR"
 	[ "$(jq -r .loader_as_command <<<"$json")" = true ] || fail "psargs names the loader: loader_as_command must be true: $json"

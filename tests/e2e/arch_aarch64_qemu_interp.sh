@@ -28,12 +28,7 @@ base=$(sed -n 's/^AT_BASE: *//p' run.log)
 [ -n "$base" ] || fail "LD_SHOW_AUXV printed no AT_BASE: $(cat run.log)"
 expect_bias "$json" "$WORK/cmds.gdb" prog "$(auxv_phdr_bias run.log prog)" "AT_PHDR"
 expect_bias "$json" "$WORK/cmds.gdb" ld-linux-aarch64.so.1 "$base" "AT_BASE"
-n=0
-while read -r name b; do
-	expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$name")" "$b" "LD_DEBUG=files"
-	n=$((n + 1))
-done <<<"$(ld_debug_bases run.log)"
-[ $n -ge 3 ] || fail "LD_DEBUG reported $n libraries, want liba.so libb.so libc.so.6: $(cat run.log)"
+expect_ld_debug_biases "$json" "$WORK/cmds.gdb" run.log 3 "liba.so libb.so libc.so.6"
 
 bt=$(cd / && gdb-multiarch -batch -nx -x "$WORK/cmds.gdb" -ex bt 2>&1)
 expect_two_dso_frames "$bt"

@@ -28,13 +28,7 @@ corefix_gdb core
 expect_not "$(cat "$WORK/cmds.gdb")" '^add-symbol-file .* -o -0x' "gdb script (a negative bias for a module loaded high)"
 
 # Exact biases: the loader's own report, and gdb's discovery of the libraries.
-bases=$(ld_debug_bases "$log")
-n=0
-while read -r name base; do
-	expect_bias "$json" "$WORK/cmds.gdb" "$(basename "$name")" "$base" "LD_DEBUG=files"
-	n=$((n + 1))
-done <<<"$bases"
-[ $n -ge 4 ] || fail "LD_DEBUG reported $n objects, want prog liba.so libb.so libc.so.6: $(cat $log)"
+expect_ld_debug_biases "$json" "$WORK/cmds.gdb" "$log" 4 "prog liba.so libb.so libc.so.6"
 expect_bias "$json" "$WORK/cmds.gdb" ld-linux.so.2 "$(auxv_phdr_bias $log $LDSO)" "AT_PHDR"
 expect_gdb_lib_biases "$json" "$WORK/cmds.gdb" 4 $LDSO core
 
