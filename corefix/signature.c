@@ -8,8 +8,8 @@
 
 #include "triage.h"
 
-#ifndef COREFIX_RULES_INSTALLED
-#define COREFIX_RULES_INSTALLED "/usr/local/share/corefix/rules"
+#ifndef COREFIX_RULES_FROM_BIN
+#define COREFIX_RULES_FROM_BIN "../share/corefix/rules"
 #endif
 #ifndef COREFIX_RULES_SOURCE
 #define COREFIX_RULES_SOURCE ""
@@ -17,13 +17,36 @@
 
 static const char *const files[3] = {"sentinel.rules", "skip.rules", "fold.rules"};
 
+/* The installed rules, found from the running binary's folder, so any
+ * install prefix (or a copied tree) works; NULL when there are none (the
+ * build tree, which uses the source tree's). */
+static char *installed_rules(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = 0;
+	char *dir = cf_xasprintf("%s/%s", exe, COREFIX_RULES_FROM_BIN);
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return dir;
+	free(dir);
+	return NULL;
+}
+
 int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof *r);
-	struct stat st;
+	char *found = dir ? NULL : installed_rules();
 	if (!dir)
-		dir = stat(COREFIX_RULES_INSTALLED, &st) == 0 ? COREFIX_RULES_INSTALLED : COREFIX_RULES_SOURCE;
-	for (int k = 0; k < 3; k++) {
+		dir = found ? found : COREFIX_RULES_SOURCE;
+	int rc = 0;
+	for (int k = 0; k < 3 && rc == 0; k++) {
 		char *path = cf_xasprintf("%s/%s", dir, files[k]);
 		char why[128];
 		int fd = cf_open_regular(path, why, sizeof why);
@@ -34,7 +57,8 @@ int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
 				close(fd);
 			free(path);
 			cf_rules_free(r);
-			return -1;
+			rc = -1;
+			break;
 		}
 		free(path);
 		char line[512];
@@ -50,7 +74,8 @@ int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
 		}
 		fclose(f);
 	}
-	return 0;
+	free(found);
+	return rc;
 }
 
 void cf_rules_free(struct cf_rules *r)
