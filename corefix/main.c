@@ -60,6 +60,8 @@ static const char usage_text[] =
 	"                  machine; --extract unpacks one safely (gdb -x DIR/debug.gdb.py)\n"
 	"\n"
 	"EXE is the real program, when the core's record of it is not enough.\n"
+	"gdb auto-loads libcfrt.so's script, installed under prefix P, once ~/.gdbinit\n"
+	"has  add-auto-load-safe-path P/lib  (the Debian package needs nothing).\n"
 	"\n"
 	"Options:\n"
 	"  --json                 machine-readable output (schemas corefix/modules/1,\n"

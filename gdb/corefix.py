@@ -255,7 +255,10 @@ Runs the corefix program on the core gdb has open and adds each module it
 finds (the real program of a loader-started process included) with its
 symbols at the right address. Modules gdb already placed are left alone.
 --debug-dir DIR puts DIR before gdb's debug-file-directory (separate debug
-info as DIR/.build-id/xx/yyyy.debug), for the modules gdb has too."""
+info as DIR/.build-id/xx/yyyy.debug), for the modules gdb has too.
+Cores of programs libcfrt.so ran as a command need no typing: its auto-load
+script does this when gdb trusts it (after `cmake --install --prefix P`, put
+add-auto-load-safe-path P/lib in ~/.gdbinit; the Debian package needs nothing)."""
 
     def __init__(self):
         super().__init__("corefix", gdb.COMMAND_FILES)
