@@ -77,4 +77,7 @@ DESTDIR="$D" "$CMAKE" --install "$BUILD_DIR" --prefix /usr >"$WORK/install.log" 
 	fail "DESTDIR install: $(cat "$WORK/install.log")"
 [ -f "$D/usr/share/gdb/auto-load/usr/lib/libcfrt.so-gdb.py" ] || fail "--prefix /usr: no script in gdb's scripts directory"
 [ -e "$D/usr/lib/libcfrt.so-gdb.py" ] && fail "--prefix /usr: a script beside libcfrt.so hides gdb's scripts directory"
+readelf -SW "$D/usr/lib/libcfrt.so" | grep -q '\.debug_gdb_scripts' &&
+	fail "--prefix /usr: libcfrt.so keeps its embedded script, which gdb declines there"
+readelf -SW "$P/lib/libcfrt.so" | grep -q '\.debug_gdb_scripts' || fail "P/lib/libcfrt.so lost its embedded script"
 note "--prefix /usr: the auto-load script only in /usr/share/gdb/auto-load/usr/lib"
