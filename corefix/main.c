@@ -15,6 +15,7 @@
 #include "bundle.h"
 #include "emit.h"
 #include "model.h"
+#include "output.h"
 #include "quote.h"
 #include "rewrite.h"
 #include "triage.h"
@@ -303,46 +304,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* Output goes to a temporary file beside FILE and is renamed into place,
- * so a reader never sees half a script. */
-static FILE *open_output(const char *path, char **tmp)
-{
-	*tmp = NULL;
-	if (!path || !strcmp(path, "-"))
-		return stdout;
-	*tmp = cf_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(*tmp);
-	if (fd >= 0) {
-		/* mkstemp makes 0600; an output file gets the usual 0666 & ~umask. */
-		mode_t mask = umask(0);
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);
-	}
-	if (fd < 0) {
-		fprintf(stderr, "corefix: %s: %s\n", path, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		return NULL;
-	}
-	return fdopen(fd, "w");
-}
-
-static int close_output(FILE *f, const char *path, char *tmp)
-{
-	int bad = ferror(f);
-	if (f == stdout)
-		return fflush(f) != 0 || bad ? -1 : 0;
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "corefix: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 /* Warnings from index FROM on (the model's, then what a command adds). */
 static void print_warnings(const struct cf_diag *d, size_t from, bool quiet)
 {
@@ -476,13 +437,7 @@ static int run(struct args a)
 			.format = a.json ? CF_TRIAGE_JSON : a.markdown ? CF_TRIAGE_MARKDOWN : CF_TRIAGE_TABLE,
 			.quiet = a.quiet,
 		};
-		char *tmp;
-		FILE *out = open_output(a.output, &tmp);
-		if (!out)
-			return EXIT_BAD;
-		r = (a.merge ? cf_triage_merge : cf_triage)(out, (const char *const *)a.inputs, a.ninputs, &to);
-		if (close_output(out, a.output, tmp) != 0)
-			r = EXIT_BAD;
+		r = (a.merge ? cf_triage_merge : cf_triage)(a.output, (const char *const *)a.inputs, a.ninputs, &to);
 		return r;
 	}
 	/* CORE is refused inside cf_core_open; EXE is otherwise only warned
@@ -504,20 +459,29 @@ static int run(struct args a)
 		return EXIT_BAD;
 	}
 	print_warnings(&m.diag, 0, a.quiet);
+	/* Nothing this run read may be overwritten: the core above all. */
+	struct cf_reads reads = {0};
+	cf_reads_add_model(&reads, &m, a.opt.exe);
+	if (cf_output_check(a.output, &reads) != 0 || cf_output_check(a.backup, &reads) != 0) {
+		cf_reads_free(&reads);
+		cf_model_free(&m);
+		return EXIT_BAD;
+	}
 	if (a.cmd == CMD_REWRITE) {
 		r = rewrite(&m, &a);
+		cf_reads_free(&reads);
 		cf_model_free(&m);
 		return r;
 	}
 	if (a.cmd == CMD_BUNDLE) {
 		r = bundle(&m, &a);
+		cf_reads_free(&reads);
 		cf_model_free(&m);
 		return r;
 	}
-	char *tmp;
-	FILE *out = open_output(a.output, &tmp);
+	struct cf_output out;
 	int status = m.diag.partial ? EXIT_PARTIAL : EXIT_COMPLETE;
-	if (!out) {
+	if (cf_output_open(&out, a.output, &reads) != 0) {
 		status = EXIT_BAD;
 	} else {
 		struct cf_emit_opts eo = {.cache_dir = a.cache_dir, .force = a.opt.force,
@@ -525,7 +489,7 @@ static int run(struct args a)
 		size_t nwarn = m.diag.nwarn;
 		switch (a.cmd) {
 		case CMD_GDB:
-			if (cf_emit_gdb(out, &m, &eo) != 0 && status == EXIT_COMPLETE)
+			if (cf_emit_gdb(out.f, &m, &eo) != 0 && status == EXIT_COMPLETE)
 				status = EXIT_PARTIAL;
 			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
 			break;
@@ -533,23 +497,24 @@ static int run(struct args a)
 			char why[256];
 			if (cf_lldb_unreadable(&m) && cf_lldb_repaired_core(&m, a.cache_dir, why, sizeof why) != 0)
 				cf_warn(&m.diag, "%s: no repaired copy for lldb: %s", a.core, why);
-			if (cf_emit_lldb(out, &m, &eo) != 0 && status == EXIT_COMPLETE)
+			if (cf_emit_lldb(out.f, &m, &eo) != 0 && status == EXIT_COMPLETE)
 				status = EXIT_PARTIAL;
 			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
 			break;
 		}
 		case CMD_MODULES:
-			a.json ? cf_emit_modules_json(out, &m, &eo) : cf_emit_modules_text(out, &m, a.opt.force);
+			a.json ? cf_emit_modules_json(out.f, &m, &eo) : cf_emit_modules_text(out.f, &m, a.opt.force);
 			break;
-		case CMD_EXPLAIN: cf_emit_explain(out, &m); break;
-		case CMD_BACKTRACE: status = emit_backtrace(out, &m, &a); break;
+		case CMD_EXPLAIN: cf_emit_explain(out.f, &m); break;
+		case CMD_BACKTRACE: status = emit_backtrace(out.f, &m, &a); break;
 		case CMD_TRIAGE:
 		case CMD_REWRITE:
 		case CMD_BUNDLE: break;
 		}
-		if (close_output(out, a.output, tmp) != 0)
+		if (cf_output_close(&out, true) != 0)
 			status = EXIT_BAD;
 	}
+	cf_reads_free(&reads);
 	cf_model_free(&m);
 	return status;
 }
