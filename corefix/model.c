@@ -40,8 +40,20 @@ const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role rol
 
 bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file)
 {
-	return !mod->bid_core_len || (file->buildid_len == mod->bid_core_len &&
-				      memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0);
+	/* Without a build-id, the core's copy of the headers must still
+	 * describe FILE: another program is never taken for this one. */
+	if (!mod->bid_core_len)
+		return !mod->header_in_core || cf_elf_layout(file) == mod->layout_core;
+	return file->buildid_len == mod->bid_core_len && memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0;
+}
+
+/* What the core's copy of a module's first page says of its build. */
+static void core_header(struct cf_module *mod, const struct cf_elfinfo *mem)
+{
+	mod->header_in_core = true;
+	memcpy(mod->bid_core, mem->buildid, mem->buildid_len);
+	mod->bid_core_len = mem->buildid_len;
+	mod->layout_core = cf_elf_layout(mem);
 }
 
 int64_t cf_module_bias_signed(const struct cf_model *m, const struct cf_module *mod)
@@ -109,9 +121,7 @@ static void load_object(struct cf_model *m, struct cf_module *mod, const struct 
 		const struct cf_mapping *e = &m->notes.map[mod->map[k]];
 		if (e->offset == 0 &&
 		    cf_model_image_at(m, e->start, e->end - e->start, &mem)) {
-			mod->header_in_core = true;
-			memcpy(mod->bid_core, mem.buildid, mem.buildid_len);
-			mod->bid_core_len = mem.buildid_len;
+			core_header(mod, &mem);
 		}
 	}
 	bool have_file = cf_resolve(m, mod, opt, &file);
@@ -139,9 +149,7 @@ static void add_vdso(struct cf_model *m)
 	struct cf_module *mod = cf_model_add(m, "[vdso]");
 	mod->role = CF_ROLE_VDSO;
 	mod->sources = CF_SRC_AUXV | CF_SRC_MEMORY;
-	mod->header_in_core = true;
-	memcpy(mod->bid_core, info.buildid, info.buildid_len);
-	mod->bid_core_len = info.buildid_len;
+	core_header(mod, &info);
 	uint64_t base;
 	if (cf_elf_link_base(&info, m->pagesz, &base)) {
 		/* An old-style vDSO is linked high: the bias wraps, on purpose. */
@@ -236,9 +244,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		}
 		struct cf_module *mod = cf_model_add(m, "");
 		mod->sources = CF_SRC_MEMORY;
-		mod->header_in_core = true;
-		memcpy(mod->bid_core, info.buildid, info.buildid_len);
-		mod->bid_core_len = info.buildid_len;
+		core_header(mod, &info);
 		mod->bias = bias;
 		mod->has_bias = true;
 		mod->bias_src = CF_SRC_MEMORY;
@@ -285,7 +291,8 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 	}
 	bool match = cf_module_same_build(main_mod, &info);
 	if (!match)
-		cf_warn(&m->diag, "%s: build-id differs from the program in %s", opt->exe, m->core.path);
+		cf_warn(&m->diag, "%s: %s the program in %s", opt->exe,
+			main_mod->bid_core_len ? "build-id differs from" : "ELF and program headers differ from", m->core.path);
 	if (main_mod->path && !main_mod->bid_mismatch && !match) {
 		cf_elfinfo_free(&info);
 		return;
@@ -400,8 +407,14 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 			char a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
 			cf_hex(mod->bid_core, mod->bid_core_len, a);
 			cf_hex(mod->bid_file, mod->bid_file_len, b);
-			cf_warn(&m->diag, "%s: %s: build-id mismatch: core has %s, file has %s%s", m->core.path,
-				mod->path, a, b[0] ? b : "none", opt->force ? " (loading anyway: --force)" : " (not loaded; --force loads it)");
+			const char *force = opt->force ? " (loading anyway: --force)" : " (not loaded; --force loads it)";
+			if (mod->bid_core_len)
+				cf_warn(&m->diag, "%s: %s: build-id mismatch: core has %s, file has %s%s", m->core.path,
+					mod->path, a, b[0] ? b : "none", force);
+			else
+				cf_warn(&m->diag, "%s: %s: not the build that crashed: its ELF and program headers "
+						  "differ from the core's copy (no build-id to compare)%s",
+					m->core.path, mod->path, force);
 			if (!opt->force)
 				m->diag.partial = 1;
 		}
