@@ -88,5 +88,12 @@ expect "$out" '#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix --sear
 out=$(g -ex "source $BRIDGE" -ex corefix -ex 'echo after\n')
 expect "$out" '^corefix: no core file' "no core"
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --bogus')
-expect "$out" "corefix: .*(unrecognized option|bad option)" "bad option"
+expect "$out" "^corefix: unknown option '--bogus' \\(see corefix --help\\)" "bad option"
+# corefix's own line comes back; an option without its value is an error,
+# not a sysroot named "--"; info corefix refuses what corefix refuses.
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --sysroot' -ex 'echo after\n')
+expect "$out" "^corefix: option '--sysroot' needs a value" "corefix --sysroot without a value"
+expect_not "$out" "corefix: loaded" "corefix --sysroot without a value"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex corefix -ex 'info corefix --bogus')
+expect "$out" "^corefix: unknown option '--bogus'" "info corefix --bogus"
 exit 0
