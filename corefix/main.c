@@ -156,13 +156,16 @@ static int run(struct cf_args a)
 		r = (a.merge ? cf_triage_merge : cf_triage)(a.output, (const char *const *)a.inputs, a.ninputs, &to);
 		return r;
 	}
-	/* CORE is refused inside cf_core_open; EXE is otherwise only warned
-	 * about, yet a FIFO or a device there is a mistaken argument, not a
-	 * missing program. */
-	const char *kind = a.opt.exe ? cf_not_regular(a.opt.exe) : NULL;
-	if (kind) {
-		fprintf(stderr, "corefix: %s: not a regular file (%s)\n", a.opt.exe, kind);
-		return CF_EXIT_BAD;
+	/* EXE is an input like CORE: missing, a folder, a FIFO or no ELF file
+	 * is a mistaken argument (exit 2); another build is only not used (1). */
+	if (a.opt.exe) {
+		struct cf_elfinfo info;
+		char why[128];
+		if (cf_elf_read_file(a.opt.exe, &info, why, sizeof why) != 0) {
+			fprintf(stderr, "corefix: %s: %s\n", a.opt.exe, why);
+			return CF_EXIT_BAD;
+		}
+		cf_elfinfo_free(&info);
 	}
 	/* Debugger scripts name a plain core on disk: a compressed one is kept
 	 * decompressed in the cache; every other command reads a temporary copy. */

@@ -290,9 +290,12 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 		return;
 	}
 	bool match = cf_module_same_build(main_mod, &info);
-	if (!match)
+	if (!match) {
+		/* Not what was asked for: the output is incomplete (exit 1). */
 		cf_warn(&m->diag, "%s: %s the program in %s", opt->exe,
 			main_mod->bid_core_len ? "build-id differs from" : "ELF and program headers differ from", m->core.path);
+		m->diag.partial = 1;
+	}
 	if (main_mod->path && !main_mod->bid_mismatch && !match) {
 		cf_elfinfo_free(&info);
 		return;
@@ -392,6 +395,20 @@ static void name_main_from_psargs(struct cf_model *m, const struct cf_options *o
 	}
 }
 
+/* Where else to look: only the options not given already. */
+static const char *missing_hint(const struct cf_options *opt)
+{
+	static const char *const hint[8] = {
+		" (try --sysroot, --search or --path-map)", " (not under --sysroot either: try --search or --path-map)",
+		" (not in --search either: try --sysroot or --path-map)", " (not under --sysroot or in --search either: try --path-map)",
+		" (not through --path-map either: try --sysroot or --search)",
+		" (not under --sysroot or through --path-map either: try --search)",
+		" (not in --search or through --path-map either: try --sysroot)",
+		" (not under --sysroot, in --search or through --path-map either)",
+	};
+	return hint[(opt->sysroot ? 1 : 0) | (opt->nsearch ? 2 : 0) | (opt->nmap ? 4 : 0)];
+}
+
 static void final_checks(struct cf_model *m, const struct cf_options *opt)
 {
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -400,8 +417,8 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 			continue;
 		const char *name = mod->name[0] ? mod->name : "(unnamed module)";
 		if (!mod->path) {
-			cf_warn(&m->diag, "%s: %s: file not found; its frames will show as ?? (try --sysroot, "
-					  "--search or --path-map)", m->core.path, name);
+			cf_warn(&m->diag, "%s: %s: file not found; its frames will show as ??%s", m->core.path, name,
+				missing_hint(opt));
 			m->diag.partial = 1;
 		} else if (mod->bid_mismatch) {
 			char a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
@@ -415,8 +432,8 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 				cf_warn(&m->diag, "%s: %s: not the build that crashed: its ELF and program headers "
 						  "differ from the core's copy (no build-id to compare)%s",
 					m->core.path, mod->path, force);
-			if (!opt->force)
-				m->diag.partial = 1;
+			/* Loaded anyway or not, what crashed is not what is shown. */
+			m->diag.partial = 1;
 		}
 		if (!mod->has_bias && mod->elf_known) {
 			if (mod->ncand > 1)

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,16 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	if (cf_rules_load(&rules, o->rules_dir, err, sizeof err) != 0) {
 		fprintf(stderr, "corefix: %s\n", err);
 		return 2;
+	}
+	/* A name that is not there is a mistyped argument, not a core that
+	 * cannot be read. */
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(inputs[i], &st) != 0) {
+			fprintf(stderr, "corefix: %s: %s\n", inputs[i], strerror(errno));
+			cf_rules_free(&rules);
+			return 2;
+		}
 	}
 	struct list cores = {0};
 	for (size_t i = 0; i < n; i++) {

@@ -31,8 +31,14 @@ def _binary():
     if not COREFIX_BIN.startswith("@") and os.access(COREFIX_BIN, os.X_OK):
         return COREFIX_BIN
     found = shutil.which("corefix")
+    # The source copy (gdb/corefix.py, not configured): the tree's default build.
+    here = os.path.dirname(os.path.abspath(globals().get("__file__", ".")))
+    built = os.path.join(here, "..", "build", "bin", "corefix")
+    if not found and COREFIX_BIN.startswith("@") and os.access(built, os.X_OK):
+        found = os.path.normpath(built)
     if not found:
-        raise gdb.GdbError("corefix: the corefix program was not found (set $COREFIX or put it on PATH)")
+        raise gdb.GdbError("corefix: the corefix program was not found (set $COREFIX, put it on PATH, or "
+                           "source the built copy, BUILD/share/corefix/gdb/corefix.py)")
     return found
 
 
