@@ -22,6 +22,8 @@ import gdb
 
 COREFIX_BIN = "@COREFIX_BIN@"
 _state = {"applied": set(), "added": set(), "busy": False, "last": None, "last_json": {}}
+# Where this file is, known only while gdb sources it (or imports it).
+_HERE = os.path.dirname(os.path.abspath(globals().get("__file__", ".")))
 
 
 def _binary():
@@ -32,8 +34,7 @@ def _binary():
         return COREFIX_BIN
     found = shutil.which("corefix")
     # The source copy (gdb/corefix.py, not configured): the tree's default build.
-    here = os.path.dirname(os.path.abspath(globals().get("__file__", ".")))
-    built = os.path.join(here, "..", "build", "bin", "corefix")
+    built = os.path.join(_HERE, "..", "build", "bin", "corefix")
     if not found and COREFIX_BIN.startswith("@") and os.access(built, os.X_OK):
         found = os.path.normpath(built)
     if not found:
