@@ -20,6 +20,7 @@ void cf_reads_add(struct cf_reads *r, const char *path, const char *what)
 void cf_reads_add_model(struct cf_reads *r, const struct cf_model *m, const char *exe)
 {
 	cf_reads_add(r, m->core.path, "the input core");
+	cf_reads_add(r, m->core.plain_path, "the decompressed copy of the input core");
 	cf_reads_add(r, exe, "the program");
 	for (size_t i = 0; i < m->nmod; i++) {
 		cf_reads_add(r, m->mod[i].path, "the module file");

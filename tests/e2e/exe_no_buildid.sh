@@ -55,4 +55,10 @@ main=$(jq -c '.modules[] | select(.role == "main")' <<<"$json")
 want=$(readelf -n "$WORK/c/prog" | sed -n 's/.*Build ID: //p')
 [ "$(jq -r '.build_id_core + " " + .build_id_file' <<<"$main")" = "$want $want" ] ||
 	fail "cfrt prog: build-ids not read from core and file ($want): $main"
+# ... and another build of a cfrt-cc library is told apart by it.
+"$CFRT_CC" -g -O2 -shared -fPIC -o "$WORK/c/libb.so" "$(dirname "$0")/../../samples/src/libb.c" || fail "cfrt-cc libb.c"
+json=$("$COREFIX" modules --json "$WORK/c/core" 2>/dev/null); rc=$?
+[ $rc = 1 ] || fail "cfrt prog with a rebuilt libb.so: exit $rc, want 1"
+[ "$(jq -r '.modules[] | select(.path != null and (.path | endswith("/libb.so"))) | .status' <<<"$json")" = \
+	build-id-mismatch ] || fail "cfrt prog: a rebuilt libb.so is not a build-id mismatch: $json"
 exit 0
