@@ -177,8 +177,8 @@ static int run(struct cf_args a)
 		cf_model_free(&m);
 		return CF_EXIT_BAD;
 	}
-	print_warnings(&m.diag, 0, a.quiet);
-	/* Nothing this run read may be overwritten: the core above all. */
+	/* Nothing this run read may be overwritten: the core above all. A
+	 * refusal is the one line, before any warning. */
 	struct cf_reads reads = {0};
 	cf_reads_add_model(&reads, &m, a.opt.exe);
 	if (cf_output_check(a.output, &reads) != 0 || cf_output_check(a.backup, &reads) != 0) {
@@ -186,6 +186,7 @@ static int run(struct cf_args a)
 		cf_model_free(&m);
 		return CF_EXIT_BAD;
 	}
+	print_warnings(&m.diag, 0, a.quiet);
 	if (a.cmd == CF_CMD_REWRITE) {
 		r = rewrite(&m, &a);
 		cf_reads_free(&reads);

@@ -52,6 +52,10 @@ refused "the input report $WORK/report.json" "$WORK/report.json" "$WORK/link.jso
 	"$WORK/report.json" -o "$WORK/link.json"
 note "$n command × link cases refused, core unchanged"
 
+# A core that also draws warnings (truncated): the refusal is still the one line.
+head -c $(( $(stat -c %s "$core") / 2 )) "$core" >"$WORK/cut.core"
+refused "the input core $WORK/cut.core" "$WORK/cut.core" "$WORK/cut.core" "$WORK/cut.core" -o "$WORK/cut.core"
+
 # The other files a run reads.
 refused "the program $prog" "$prog" "$prog" "$core" "$prog" -o "$prog"
 refused "the module file .*/libb\\.so" "$WORK/s/libb.so" "$WORK/s/libb.so" bundle "$core" -o "$WORK/s/libb.so"
