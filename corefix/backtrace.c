@@ -64,6 +64,13 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 			/* The unwinder's own message would be "no error". */
 			free(t->end);
 			t->end = cf_xasprintf("no registers: elfutils cannot read thread %u's NT_PRSTATUS", t->tid);
+		} else if (!t->end && t->nframe) {
+			/* libdwfl ends a walk on unreadable stack without a word: a
+			 * truncated core would look like a complete one-frame stack. */
+			uint64_t sp = t->frame[t->nframe - 1].sp, word;
+			if (sp && !cf_core_read_all(&m->core, sp, &word, sizeof word))
+				t->end = cf_xasprintf("the stack at 0x%llx is not in the core (truncated?)",
+						      (unsigned long long)sp);
 		}
 	}
 	free(regs);

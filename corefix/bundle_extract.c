@@ -273,6 +273,16 @@ int cf_bundle_extract(const char *file, const struct cf_extract_options *xo, str
 	const struct cf_archive_lib *L = cf_archive_lib(why, sizeof why);
 	if (!L)
 		return cf_fail(d, "%s: cannot read a bundle without libarchive: %s", file, why);
+	/* Said before any folder is made: a name that is not there, or a file
+	 * that is no zstd stream (a core given by mistake), is no bundle. */
+	int fd = cf_open_regular(file, why, sizeof why);
+	if (fd < 0)
+		return cf_fail(d, "%s: %s", file, why);
+	unsigned char magic[4];
+	bool zstd = read(fd, magic, sizeof magic) == (ssize_t)sizeof magic && !memcmp(magic, "\x28\xb5\x2f\xfd", 4);
+	close(fd);
+	if (!zstd)
+		return cf_fail(d, "%s: not a corefix bundle (a bundle is a .tar.zst written by corefix bundle)", file);
 	char *dir = xo->dir ? cf_xstrdup(xo->dir) : default_dir(file);
 	struct extract x = {.L = L, .file = file, .dir = dir, .d = d, .dfd = -1};
 	bool made_dir = mkdir(dir, 0777) == 0;

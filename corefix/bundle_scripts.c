@@ -176,9 +176,10 @@ void cf_bundle_lldb(FILE *out)
 {
 	fputs("# corefix bundle: the core in this folder and every module at its load bias.\n"
 	      "# From any folder:  lldb -s DIR/" CF_BUNDLE_LLDB "   (lldb -b -s DIR/" CF_BUNDLE_LLDB " -o bt)\n"
+	      "# It needs lldb's Python; Debian 12's lldb 14 finds it only with PYTHONPATH:\n"
+	      "#   PYTHONPATH=/usr/lib/llvm-14/lib/python3.11/dist-packages lldb -b -s DIR/" CF_BUNDLE_LLDB " -o bt\n"
 	      "# -c resolves the module relative to this file; the module joins every\n"
-	      "# path to its own folder. It needs lldb's Python (Debian 12's lldb 14 finds\n"
-	      "# it with PYTHONPATH=/usr/lib/llvm-14/lib/python3.11/dist-packages).\n"
+	      "# path to its own folder.\n"
 	      "# Without Python:  cd DIR && lldb -s " CF_BUNDLE_LLDB_HERE "\n"
 	      "command script import -c " CF_BUNDLE_LLDB_PY "\n",
 	      out);

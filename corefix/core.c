@@ -40,8 +40,15 @@ int cf_core_open_mem(struct cf_core *c, const char *name, unsigned char *buf, si
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(c->elf, &eh))
 		return fail_elf(d, name, "truncated or bad ELF header");
-	if (eh.e_type != ET_CORE)
+	if (eh.e_type != ET_CORE) {
+		const char *kind = eh.e_type == ET_EXEC  ? "an executable"
+				   : eh.e_type == ET_DYN ? "a shared object or position-independent executable"
+				   : eh.e_type == ET_REL ? "an object file (.o)"
+							 : NULL;
+		if (kind)
+			return cf_fail(d, "%s: not a core file but %s", name, kind);
 		return cf_fail(d, "%s: not a core file (ELF type %u)", name, eh.e_type);
+	}
 	c->order.is64 = eh.e_ident[EI_CLASS] == ELFCLASS64;
 	c->order.big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	c->machine = eh.e_machine;

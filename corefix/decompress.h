@@ -52,5 +52,9 @@ int cf_unpack_cached(int in, enum cf_compression k, const char *cache_dir, char 
  * $XDG_CACHE_HOME/corefix/cores, else ~/.cache/corefix/cores), made when
  * missing. NULL with the reason in ERR. Caller frees. */
 char *cf_cores_folder(const char *cache_dir, char *err, size_t errlen);
+/* SUB under corefix's cache: CACHE_DIR (made absolute) when given, else
+ * $XDG_CACHE_HOME/corefix, else ~/.cache/corefix; NULL when none is known.
+ * Not created. Caller frees. */
+char *cf_cache_folder(const char *cache_dir, const char *sub);
 
 #endif

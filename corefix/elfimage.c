@@ -150,6 +150,26 @@ int cf_elf_read_image(unsigned char *buf, size_t len, struct cf_elfinfo *info)
 	return r;
 }
 
+static uint64_t fnv(uint64_t h, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (v & 0xff)) * 0x100000001b3ull;
+	return h;
+}
+
+uint64_t cf_elf_layout(const struct cf_elfinfo *info)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	h = fnv(h, (uint64_t)info->is64 << 33 | (uint64_t)info->big << 32 | (uint64_t)info->type << 16 | info->machine);
+	h = fnv(fnv(h, info->entry), info->nphdr);
+	for (size_t i = 0; i < info->nphdr; i++) {
+		const GElf_Phdr *p = &info->phdr[i];
+		h = fnv(fnv(fnv(h, (uint64_t)p->p_type << 32 | p->p_flags), p->p_offset), p->p_vaddr);
+		h = fnv(fnv(fnv(h, p->p_filesz), p->p_memsz), p->p_align);
+	}
+	return h;
+}
+
 void cf_elfinfo_free(struct cf_elfinfo *info)
 {
 	free(info->phdr);

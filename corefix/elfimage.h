@@ -40,6 +40,12 @@ const GElf_Phdr *cf_elf_phdr(const struct cf_elfinfo *info, uint32_t type);
  * stripped file's layout, not its own, so cf_elf_read_file cannot tell. */
 int cf_elf_read_sections(const char *path, bool *has_dwarf, unsigned char *buildid, size_t *buildid_len);
 
+/* A digest of what an object's first page says of its build: class, byte
+ * order, type, machine, entry and every program header. Equal for a file
+ * and the core's copy of its first page when they are the same build: the
+ * check that remains when there is no build-id. */
+uint64_t cf_elf_layout(const struct cf_elfinfo *info);
+
 /* Hex of a build-id into OUT (2*len+1 bytes). */
 void cf_hex(const unsigned char *b, size_t len, char *out);
 

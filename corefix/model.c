@@ -40,8 +40,20 @@ const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role rol
 
 bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file)
 {
-	return !mod->bid_core_len || (file->buildid_len == mod->bid_core_len &&
-				      memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0);
+	/* Without a build-id, the core's copy of the headers must still
+	 * describe FILE: another program is never taken for this one. */
+	if (!mod->bid_core_len)
+		return !mod->header_in_core || cf_elf_layout(file) == mod->layout_core;
+	return file->buildid_len == mod->bid_core_len && memcmp(file->buildid, mod->bid_core, file->buildid_len) == 0;
+}
+
+/* What the core's copy of a module's first page says of its build. */
+static void core_header(struct cf_module *mod, const struct cf_elfinfo *mem)
+{
+	mod->header_in_core = true;
+	memcpy(mod->bid_core, mem->buildid, mem->buildid_len);
+	mod->bid_core_len = mem->buildid_len;
+	mod->layout_core = cf_elf_layout(mem);
 }
 
 int64_t cf_module_bias_signed(const struct cf_model *m, const struct cf_module *mod)
@@ -109,9 +121,7 @@ static void load_object(struct cf_model *m, struct cf_module *mod, const struct 
 		const struct cf_mapping *e = &m->notes.map[mod->map[k]];
 		if (e->offset == 0 &&
 		    cf_model_image_at(m, e->start, e->end - e->start, &mem)) {
-			mod->header_in_core = true;
-			memcpy(mod->bid_core, mem.buildid, mem.buildid_len);
-			mod->bid_core_len = mem.buildid_len;
+			core_header(mod, &mem);
 		}
 	}
 	bool have_file = cf_resolve(m, mod, opt, &file);
@@ -139,9 +149,7 @@ static void add_vdso(struct cf_model *m)
 	struct cf_module *mod = cf_model_add(m, "[vdso]");
 	mod->role = CF_ROLE_VDSO;
 	mod->sources = CF_SRC_AUXV | CF_SRC_MEMORY;
-	mod->header_in_core = true;
-	memcpy(mod->bid_core, info.buildid, info.buildid_len);
-	mod->bid_core_len = info.buildid_len;
+	core_header(mod, &info);
 	uint64_t base;
 	if (cf_elf_link_base(&info, m->pagesz, &base)) {
 		/* An old-style vDSO is linked high: the bias wraps, on purpose. */
@@ -236,9 +244,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		}
 		struct cf_module *mod = cf_model_add(m, "");
 		mod->sources = CF_SRC_MEMORY;
-		mod->header_in_core = true;
-		memcpy(mod->bid_core, info.buildid, info.buildid_len);
-		mod->bid_core_len = info.buildid_len;
+		core_header(mod, &info);
 		mod->bias = bias;
 		mod->has_bias = true;
 		mod->bias_src = CF_SRC_MEMORY;
@@ -284,8 +290,12 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 		return;
 	}
 	bool match = cf_module_same_build(main_mod, &info);
-	if (!match)
-		cf_warn(&m->diag, "%s: build-id differs from the program in %s", opt->exe, m->core.path);
+	if (!match) {
+		/* Not what was asked for: the output is incomplete (exit 1). */
+		cf_warn(&m->diag, "%s: %s the program in %s", opt->exe,
+			main_mod->bid_core_len ? "build-id differs from" : "ELF and program headers differ from", m->core.path);
+		m->diag.partial = 1;
+	}
 	if (main_mod->path && !main_mod->bid_mismatch && !match) {
 		cf_elfinfo_free(&info);
 		return;
@@ -385,6 +395,20 @@ static void name_main_from_psargs(struct cf_model *m, const struct cf_options *o
 	}
 }
 
+/* Where else to look: only the options not given already. */
+static const char *missing_hint(const struct cf_options *opt)
+{
+	static const char *const hint[8] = {
+		" (try --sysroot, --search or --path-map)", " (not under --sysroot either: try --search or --path-map)",
+		" (not in --search either: try --sysroot or --path-map)", " (not under --sysroot or in --search either: try --path-map)",
+		" (not through --path-map either: try --sysroot or --search)",
+		" (not under --sysroot or through --path-map either: try --search)",
+		" (not in --search or through --path-map either: try --sysroot)",
+		" (not under --sysroot, in --search or through --path-map either)",
+	};
+	return hint[(opt->sysroot ? 1 : 0) | (opt->nsearch ? 2 : 0) | (opt->nmap ? 4 : 0)];
+}
+
 static void final_checks(struct cf_model *m, const struct cf_options *opt)
 {
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -393,17 +417,23 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 			continue;
 		const char *name = mod->name[0] ? mod->name : "(unnamed module)";
 		if (!mod->path) {
-			cf_warn(&m->diag, "%s: %s: file not found; its frames will show as ?? (try --sysroot, "
-					  "--search or --path-map)", m->core.path, name);
+			cf_warn(&m->diag, "%s: %s: file not found; its frames will show as ??%s", m->core.path, name,
+				missing_hint(opt));
 			m->diag.partial = 1;
 		} else if (mod->bid_mismatch) {
 			char a[2 * CF_BUILDID_MAX + 1], b[2 * CF_BUILDID_MAX + 1];
 			cf_hex(mod->bid_core, mod->bid_core_len, a);
 			cf_hex(mod->bid_file, mod->bid_file_len, b);
-			cf_warn(&m->diag, "%s: %s: build-id mismatch: core has %s, file has %s%s", m->core.path,
-				mod->path, a, b[0] ? b : "none", opt->force ? " (loading anyway: --force)" : " (not loaded; --force loads it)");
-			if (!opt->force)
-				m->diag.partial = 1;
+			const char *force = opt->force ? " (loading anyway: --force)" : " (not loaded; --force loads it)";
+			if (mod->bid_core_len)
+				cf_warn(&m->diag, "%s: %s: build-id mismatch: core has %s, file has %s%s", m->core.path,
+					mod->path, a, b[0] ? b : "none", force);
+			else
+				cf_warn(&m->diag, "%s: %s: not the build that crashed: its ELF and program headers "
+						  "differ from the core's copy (no build-id to compare)%s",
+					m->core.path, mod->path, force);
+			/* Loaded anyway or not, what crashed is not what is shown. */
+			m->diag.partial = 1;
 		}
 		if (!mod->has_bias && mod->elf_known) {
 			if (mod->ncand > 1)

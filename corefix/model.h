@@ -52,6 +52,7 @@ struct cf_module {
 	struct cf_elfinfo info;
 	bool not_elf;           /* known not to be an ELF object */
 	bool header_in_core;    /* the first page is in core memory */
+	uint64_t layout_core;   /* then cf_elf_layout of that copy */
 	unsigned char bid_core[CF_BUILDID_MAX], bid_file[CF_BUILDID_MAX];
 	size_t bid_core_len, bid_file_len;
 	bool bid_mismatch;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "diag.h"
 
 bool cf_gdb_safe(const char *s)
@@ -139,15 +140,8 @@ static int mkdirs(const char *path)
 
 char *cf_alias(const char *cache_dir, const char *target, const char *id, char *err, size_t errlen)
 {
-	char *dir;
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	if (cache_dir)
-		dir = cf_xstrdup(cache_dir);
-	else if (xdg && xdg[0] == '/')
-		dir = cf_xasprintf("%s/corefix/alias", xdg);
-	else if (home && home[0] == '/')
-		dir = cf_xasprintf("%s/.cache/corefix/alias", home);
-	else {
+	char *dir = cf_cache_folder(cache_dir, "alias");
+	if (!dir) {
 		snprintf(err, errlen, "no cache folder ($HOME and $XDG_CACHE_HOME unset)");
 		return NULL;
 	}

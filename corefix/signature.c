@@ -60,7 +60,7 @@ int cf_rules_load(struct cf_rules *r, const char *dir, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		free(path);
+		r->file[k] = path;
 		char line[512];
 		while (fgets(line, sizeof line, f)) {
 			size_t n = strcspn(line, "\r\n");
@@ -84,6 +84,7 @@ void cf_rules_free(struct cf_rules *r)
 		for (size_t i = 0; i < r->n[k]; i++)
 			free(r->pat[k][i]);
 		free(r->pat[k]);
+		free(r->file[k]);
 	}
 	memset(r, 0, sizeof *r);
 }

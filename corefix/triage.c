@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,13 +141,37 @@ static unsigned workers(const struct cf_triage_options *o, size_t ncores)
 	return cpus >= 2 && ncores >= 8 ? 2 : 1;
 }
 
-int cf_triage(FILE *out, const char *const *inputs, size_t n, const struct cf_triage_options *o)
+/* OUTPUT may be none of the cores and rule files this run reads. */
+static int open_report(struct cf_output *out, const char *output, const struct list *cores,
+		       const struct cf_rules *rules)
+{
+	struct cf_reads reads = {0};
+	for (size_t i = 0; i < cores->n; i++)
+		cf_reads_add(&reads, cores->v[i], "the input core");
+	for (int k = 0; k < 3; k++)
+		cf_reads_add(&reads, rules->file[k], "the rules file");
+	int r = cf_output_open(out, output, &reads);
+	cf_reads_free(&reads);
+	return r;
+}
+
+int cf_triage(const char *output, const char *const *inputs, size_t n, const struct cf_triage_options *o)
 {
 	struct cf_rules rules;
 	char err[512];
 	if (cf_rules_load(&rules, o->rules_dir, err, sizeof err) != 0) {
 		fprintf(stderr, "corefix: %s\n", err);
 		return 2;
+	}
+	/* A name that is not there is a mistyped argument, not a core that
+	 * cannot be read. */
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(inputs[i], &st) != 0) {
+			fprintf(stderr, "corefix: %s: %s\n", inputs[i], strerror(errno));
+			cf_rules_free(&rules);
+			return 2;
+		}
 	}
 	struct list cores = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -156,6 +181,10 @@ int cf_triage(FILE *out, const char *const *inputs, size_t n, const struct cf_tr
 		else
 			push(&cores, cf_xstrdup(inputs[i]));
 	}
+	struct cf_output out;
+	int status = 2;
+	if (open_report(&out, output, &cores, &rules) != 0)
+		goto done;
 	struct run r = {.o = o, .rules = &rules, .cores = cores, .bt = *o->bt};
 	r.bt.cache = NULL;
 	r.progress = isatty(2) && !o->quiet && cores.n > 20;
@@ -164,11 +193,14 @@ int cf_triage(FILE *out, const char *const *inputs, size_t n, const struct cf_tr
 	cf_symcache_free(r.bt.cache);  /* set here only when no worker was forked */
 	if (r.progress)
 		fputc('\n', stderr);
-	cf_triage_print(out, &r.rep, o->format);
-	int status = cores.n == 0 ? 3 : r.rep.bad.n == cores.n ? 2 : r.rep.bad.n ? 1 : 0;
+	cf_triage_print(out.f, &r.rep, o->format);
+	status = cores.n == 0 ? 3 : r.rep.bad.n == cores.n ? 2 : r.rep.bad.n ? 1 : 0;
 	if (cores.n == 0 && !o->quiet)
 		fprintf(stderr, "corefix: triage: no core found\n");
 	cf_triage_report_free(&r.rep);
+	if (cf_output_close(&out, true) != 0)
+		status = 2;
+done:
 	for (size_t i = 0; i < cores.n; i++)
 		free(cores.v[i]);
 	free(cores.v);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "backtrace.h"
+#include "output.h"
 
 enum cf_triage_format { CF_TRIAGE_TABLE, CF_TRIAGE_JSON, CF_TRIAGE_MARKDOWN };
 
@@ -20,6 +21,7 @@ struct cf_triage_options {
 struct cf_rules {
 	char **pat[3];  /* sentinel, skip, fold */
 	size_t n[3];
+	char *file[3];  /* where each was read from */
 };
 enum { CF_RULE_SENTINEL, CF_RULE_SKIP, CF_RULE_FOLD };
 
@@ -29,12 +31,14 @@ void cf_rules_free(struct cf_rules *r);
 char *cf_signature(const struct cf_backtrace *bt, const struct cf_rules *r, size_t nframes, char ***frames,
 		   size_t *nout);
 
-/* Returns the exit status (0 all read, 1 some unreadable, 2 none, 3 no core found). */
-int cf_triage(FILE *out, const char *const *inputs, size_t n, const struct cf_triage_options *o);
+/* Writes the report to OUTPUT (NULL or "-": standard output), which must
+ * be none of the files read. Returns the exit status (0 all read, 1 some
+ * unreadable, 2 none or OUTPUT refused, 3 no core found). */
+int cf_triage(const char *output, const char *const *inputs, size_t n, const struct cf_triage_options *o);
 /* `triage --merge`: the report one run over all their cores would give,
  * from the --json output of runs over shards of them (FILES in the order
  * the shards were cut). The same exit statuses. */
-int cf_triage_merge(FILE *out, const char *const *files, size_t n, const struct cf_triage_options *o);
+int cf_triage_merge(const char *output, const char *const *files, size_t n, const struct cf_triage_options *o);
 
 /* The groups (triage_report.c). */
 struct cf_strlist {

@@ -271,7 +271,7 @@ static int merge_one(struct cf_triage_report *r, const char *path, char *err, si
 	return ok ? 0 : -1;
 }
 
-int cf_triage_merge(FILE *out, const char *const *files, size_t n, const struct cf_triage_options *o)
+int cf_triage_merge(const char *output, const char *const *files, size_t n, const struct cf_triage_options *o)
 {
 	struct cf_triage_report r = {0};
 	char err[512];
@@ -282,8 +282,20 @@ int cf_triage_merge(FILE *out, const char *const *files, size_t n, const struct 
 			return 2;
 		}
 	}
-	cf_triage_print(out, &r, o->format);
+	struct cf_reads reads = {0};
+	for (size_t i = 0; i < n; i++)
+		cf_reads_add(&reads, files[i], "the input report");
+	struct cf_output out;
+	int refused = cf_output_open(&out, output, &reads);
+	cf_reads_free(&reads);
+	if (refused) {
+		cf_triage_report_free(&r);
+		return 2;
+	}
+	cf_triage_print(out.f, &r, o->format);
 	int status = r.found == 0 ? 3 : r.bad.n == r.found ? 2 : r.bad.n ? 1 : 0;
 	cf_triage_report_free(&r);
+	if (cf_output_close(&out, true) != 0)
+		status = 2;
 	return status;
 }

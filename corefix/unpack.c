@@ -196,23 +196,26 @@ static int mkdirs(char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-char *cf_cores_folder(const char *cache_dir, char *err, size_t errlen)
+char *cf_cache_folder(const char *cache_dir, const char *sub)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *dir;
-	if (cache_dir)
-		dir = cache_dir[0] == '/' ? cf_xasprintf("%s/cores", cache_dir) : NULL;
-	else if (xdg && xdg[0] == '/')
-		dir = cf_xasprintf("%s/corefix/cores", xdg);
-	else if (home && home[0] == '/')
-		dir = cf_xasprintf("%s/.cache/corefix/cores", home);
-	else
-		dir = NULL;
-	if (!dir && cache_dir) {
+	if (cache_dir && cache_dir[0] == '/')
+		return cf_xasprintf("%s/%s", cache_dir, sub);
+	if (cache_dir) {
+		/* Scripts name what is in there: an absolute path, valid anywhere. */
 		char cwd[PATH_MAX];
-		if (getcwd(cwd, sizeof cwd))
-			dir = cf_xasprintf("%s/%s/cores", cwd, cache_dir);
+		return getcwd(cwd, sizeof cwd) ? cf_xasprintf("%s/%s/%s", cwd, cache_dir, sub) : NULL;
 	}
+	if (xdg && xdg[0] == '/')
+		return cf_xasprintf("%s/corefix/%s", xdg, sub);
+	if (home && home[0] == '/')
+		return cf_xasprintf("%s/.cache/corefix/%s", home, sub);
+	return NULL;
+}
+
+char *cf_cores_folder(const char *cache_dir, char *err, size_t errlen)
+{
+	char *dir = cf_cache_folder(cache_dir, "cores");
 	if (!dir) {
 		snprintf(err, errlen, "no cache folder to keep the decompressed core in ($HOME and $XDG_CACHE_HOME "
 				      "unset; use --cache-dir)");

@@ -22,6 +22,8 @@ import gdb
 
 COREFIX_BIN = "@COREFIX_BIN@"
 _state = {"applied": set(), "added": set(), "busy": False, "last": None, "last_json": {}}
+# Where this file is, known only while gdb sources it (or imports it).
+_HERE = os.path.dirname(os.path.abspath(globals().get("__file__", ".")))
 
 
 def _binary():
@@ -31,8 +33,13 @@ def _binary():
     if not COREFIX_BIN.startswith("@") and os.access(COREFIX_BIN, os.X_OK):
         return COREFIX_BIN
     found = shutil.which("corefix")
+    # The source copy (gdb/corefix.py, not configured): the tree's default build.
+    built = os.path.join(_HERE, "..", "build", "bin", "corefix")
+    if not found and COREFIX_BIN.startswith("@") and os.access(built, os.X_OK):
+        found = os.path.normpath(built)
     if not found:
-        raise gdb.GdbError("corefix: the corefix program was not found (set $COREFIX or put it on PATH)")
+        raise gdb.GdbError("corefix: the corefix program was not found (set $COREFIX, put it on PATH, or "
+                           "source the built copy, BUILD/share/corefix/gdb/corefix.py)")
     return found
 
 
@@ -46,6 +53,13 @@ def _core_path():
     return m.group(1) if m else None
 
 
+def _error_line(p):
+    """corefix's own one-line error (it names the option or file), not a warning."""
+    lines = p.stderr.strip().splitlines()
+    msg = [l for l in lines if l.startswith("corefix: ") and "warning:" not in l] or lines
+    return msg[0] if msg else "corefix: failed (exit %d)" % p.returncode
+
+
 def _run(args, core):
     cmd = [_binary(), "modules", "--json"] + list(args) + ["--", core]
     try:
@@ -53,9 +67,7 @@ def _run(args, core):
     except (OSError, subprocess.TimeoutExpired) as e:
         raise gdb.GdbError("corefix: cannot run %s: %s" % (cmd[0], e))
     if p.returncode >= 2:
-        lines = p.stderr.strip().splitlines()
-        msg = [l for l in lines if l.startswith("corefix: ") and "warning:" not in l] or lines
-        raise gdb.GdbError(msg[0] if msg else "corefix: failed (exit %d)" % p.returncode)
+        raise gdb.GdbError(_error_line(p))
     # What corefix fetched from debuginfod (DEBUGINFOD_URLS passes through
     # with gdb's environment): one final line per file, as on a terminal.
     for line in p.stderr.splitlines():
@@ -278,9 +290,14 @@ biases, and where each fact came from."""
         core = _core_path()
         if not core:
             raise gdb.GdbError("corefix: no core file")
-        args = _state["last"][1] if _state["last"] and _state["last"][0] == core else shlex.split(arg)
+        # Options given here are corefix's; without any, those `corefix` used.
+        args = shlex.split(arg)
+        if not args and _state["last"] and _state["last"][0] == core:
+            args = _state["last"][1]
         p = subprocess.run([_binary(), "modules"] + args + ["--", core], capture_output=True, text=True,
                            errors="replace")
+        if p.returncode >= 2:
+            raise gdb.GdbError(_error_line(p))
         gdb.write(p.stdout)
         for line in p.stderr.splitlines():
             gdb.write(line + "\n", gdb.STDERR)

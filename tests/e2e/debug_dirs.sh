@@ -25,6 +25,7 @@ cp -a "$WORK/dbg" "$odd"
 frame0='#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4'
 corefix_gdb "$WORK/g/core"
 expect_not "$(gdb_bt)" "$frame0" "gdb script, no debug dir"
+mkdir -p "$WORK/nowhere"
 corefix_gdb --debug-dir "$WORK/nowhere" --debug-dir "$odd" "$WORK/g/core"
 expect "$(gdb_bt)" "$frame0" "gdb script, --debug-dir"
 expect "$(cat "$WORK/cmds.gdb")" '^eval "set debug-file-directory ' "gdb script, --debug-dir"
@@ -50,6 +51,7 @@ out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex "corefix --debug-d
 expect "$out" "^corefix: --debug-dir.*':'" "bridge, --debug-dir with ':'"
 # One gdb's `set` would bend (a '~' after a blank) is left out, said so,
 # and the script still runs (exit 1: written, but incomplete).
+mkdir -p "$WORK/a ~b"
 "$COREFIX" --debug-dir "$WORK/a ~b" --debug-dir "$WORK/dbg" "$WORK/g/core" >"$WORK/cmds.gdb" 2>"$WORK/err"
 [ $? = 1 ] || fail "a --debug-dir left out is not exit 1"
 expect "$(cat "$WORK/err")" "warning: --debug-dir .*a ~b: gdb cannot be given" "--debug-dir with ' ~'"

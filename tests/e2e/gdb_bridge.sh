@@ -20,6 +20,20 @@ make_core "$WORK/g" "$LDSO" ./prog
 out=$(g -ex "source $BRIDGE" "$LDSO" "$WORK/g/core" -ex corefix -ex bt)
 expect "$out" '^corefix: loaded +.*/g/prog  \(bias 0x[0-9a-f]+ from NT_FILE\+link_map\)' "manual corefix, glibc"
 expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "manual corefix, glibc"
+# The source copy (gdb/corefix.py, not configured) with no $COREFIX and no
+# corefix on PATH: it uses its tree's build/bin/corefix, else says which
+# file to source. Shown on a copy of the tree, with and without a build.
+mkdir -p "$WORK/tree/gdb"
+cp "$(dirname "$0")/../../gdb/corefix.py" "$WORK/tree/gdb/"
+src_g() { (cd / && env -u COREFIX PATH=/usr/bin:/bin gdb -batch -nx -ex "source $WORK/tree/gdb/corefix.py" \
+	"$LDSO" "$WORK/g/core" -ex corefix 2>&1); }
+if ! PATH=/usr/bin:/bin command -v corefix >/dev/null; then
+	expect "$(src_g)" '^corefix: the corefix program was not found \(set \$COREFIX, put it on PATH, or source the built copy, BUILD/share/corefix/gdb/corefix\.py\)' \
+		"source copy, no build"
+	mkdir -p "$WORK/tree/build/bin"
+	ln -s "$COREFIX" "$WORK/tree/build/bin/corefix"
+	expect "$(src_g)" '^corefix: loaded +.*/g/prog  \(bias 0x[0-9a-f]+' "source copy, tree's build"
+fi
 out=$(g -ex "source $BRIDGE" "$LDSO" "$WORK/g/core" -ex 'info corefix')
 expect "$out" '^main +.*/g/prog$' "info corefix"
 
@@ -88,5 +102,12 @@ expect "$out" '#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix --sear
 out=$(g -ex "source $BRIDGE" -ex corefix -ex 'echo after\n')
 expect "$out" '^corefix: no core file' "no core"
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --bogus')
-expect "$out" "corefix: .*(unrecognized option|bad option)" "bad option"
+expect "$out" "^corefix: unknown option '--bogus' \\(see corefix --help\\)" "bad option"
+# corefix's own line comes back; an option without its value is an error,
+# not a sysroot named "--"; info corefix refuses what corefix refuses.
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex 'corefix --sysroot' -ex 'echo after\n')
+expect "$out" "^corefix: option '--sysroot' needs a value" "corefix --sysroot without a value"
+expect_not "$out" "corefix: loaded" "corefix --sysroot without a value"
+out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/g/core" -ex corefix -ex 'info corefix --bogus')
+expect "$out" "^corefix: unknown option '--bogus'" "info corefix --bogus"
 exit 0

@@ -33,4 +33,17 @@ head -c 100 "$WORK/cores/1/core" >"$WORK/cores/broken.core"
 [ $rc = 1 ] || fail "one unreadable core: want exit 1, got $rc"
 [ "$(jq '.unreadable | length' "$WORK/t.json")" = 1 ] || fail "unreadable core not reported"
 "$COREFIX" triage "$WORK/cores/broken.core" >/dev/null 2>&1; [ $? = 2 ] || fail "nothing readable: want exit 2"
+
+# One bug, started by glibc or by our own runtime (cfrt through PT_INTERP,
+# whose stack ends in __cfrt_start_main): one group, whatever the start frames.
+mkdir -p "$WORK/rt/glibc" "$WORK/rt/cfrt"
+cp "$SAMPLES/glibc/div0" "$WORK/rt/glibc/" && cp "$SAMPLES/cfrt/div0" "$WORK/rt/cfrt/"
+make_core "$WORK/rt/glibc" ./div0
+make_core "$WORK/rt/cfrt" ./div0
+bt=$("$COREFIX" backtrace "$WORK/rt/cfrt/core" 2>&1)
+expect "$bt" '__cfrt_start_main' "cfrt core's backtrace"
+json=$("$COREFIX" triage --json "$WORK/rt") || fail "triage of the glibc and cfrt div0: exit $?"
+[ "$(jq -c '[.groups[].count]' <<<"$json")" = '[2]' ] || fail "glibc and cfrt div0: want one group of 2: $json"
+[ "$(jq -r '.groups[0].signature' <<<"$json")" = "SIGFPE/FPE_INTDIV | divide | main" ] ||
+	fail "glibc and cfrt div0 signature: $json"
 exit 0
