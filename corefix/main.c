@@ -31,8 +31,9 @@ static const char usage_text[] =
 	"       corefix modules [--json] [OPTION]... CORE [EXE]\n"
 	"       corefix explain [OPTION]... CORE [EXE]\n"
 	"       corefix backtrace [--json] [--unwinder=dwfl|libunwind] [OPTION]... CORE [EXE]\n"
-	"       corefix triage [--json|--markdown] [OPTION]... CORE|DIR...\n"
-	"       corefix triage --merge [--json|--markdown] REPORT.json...\n"
+	"       corefix triage [--json|--markdown] [--html FILE] [--baseline REPORT [--fail-on-new]]\n"
+	"                      [OPTION]... CORE|DIR...\n"
+	"       corefix triage --merge [--json|--markdown] [--html FILE] REPORT.json...\n"
 	"       corefix rewrite [--dry-run [--json]] [OPTION]... CORE -o OUT\n"
 	"       corefix rewrite --in-place --backup FILE [OPTION]... CORE\n"
 	"       corefix bundle [OPTION]... CORE [EXE] -o FILE.tar.zst\n"
@@ -63,7 +64,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  --json                 machine-readable output (schemas corefix/modules/1,\n"
-	"                         corefix/backtrace/1, corefix/triage/1, corefix/rewrite/1)\n"
+	"                         corefix/backtrace/1, corefix/triage/2, corefix/rewrite/1)\n"
 	"  --markdown             triage: a table for a CI job summary\n"
 	"  --unwinder NAME        backtrace, triage: dwfl (default) or libunwind\n"
 	"  --max-frames N         frames per thread at most (default 256)\n"
@@ -76,6 +77,12 @@ static const char usage_text[] =
 	"  --frames N             triage: frames in a signature (default 3)\n"
 	"  --merge                triage: reduce the --json reports of runs over shards of\n"
 	"                         the cores (given in shard order) to the report of one run\n"
+	"  --baseline FILE        triage: mark each group known or new against FILE, a\n"
+	"                         triage --json (or --merge) report, or signatures one a line\n"
+	"  --fail-on-new          triage: exit 4 when a group is not in the baseline\n"
+	"  --html FILE            triage: also write a self-contained page of the report\n"
+	"  --timeout SECONDS      triage: a core's reader is stopped after SECONDS and the\n"
+	"                         core reported (default 60)\n"
 	"  --dry-run              rewrite: list every change, write nothing\n"
 	"  --in-place             rewrite: replace CORE itself (needs --backup)\n"
 	"  --backup FILE          rewrite --in-place: keep the original as FILE\n"
@@ -111,8 +118,9 @@ static const char usage_text[] =
 	"     its bias is unknown, or the core is truncated (warnings on stderr)\n"
 	"  2  the core cannot be used (not ELF, not a core, unreadable) or bad usage\n"
 	"  backtrace --expect-frame: 0 the frame is there, 1 it is not\n"
-	"  triage: 0 every core read, 1 some could not be read, 2 none could,\n"
-	"     3 no core found\n";
+	"  triage: 0 every core read, 1 some could not be read, 2 none could (or the\n"
+	"     baseline is unusable), 3 no core found, 4 --fail-on-new and a group is\n"
+	"     new; when several apply: 3, then 2, then 4, then 1\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -133,6 +141,9 @@ struct args {
 	struct cf_bt_options bt;
 	size_t sig_frames;
 	char **inputs;  /* triage */
+	const char *baseline, *html;    /* triage */
+	bool fail_on_new;
+	size_t timeout;
 	size_t ninputs;
 };
 
@@ -174,6 +185,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{"backup", required_argument, NULL, 'B'},
 		{"extract", no_argument, NULL, 0x201}, {"max-size", required_argument, NULL, 0x202},
 		{"merge", no_argument, NULL, 0x100},
+		{"baseline", required_argument, NULL, 0x101}, {"fail-on-new", no_argument, NULL, 0x102},
+		{"html", required_argument, NULL, 0x103}, {"timeout", required_argument, NULL, 0x104},
 		{NULL, 0, NULL, 0},
 	};
 	int first = 1;
@@ -243,6 +256,13 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'I': a->in_place = true; break;
 		case 'B': a->backup = optarg; break;
 		case 0x100: a->merge = true; break;
+		case 0x101: a->baseline = optarg; break;
+		case 0x102: a->fail_on_new = true; break;
+		case 0x103: a->html = optarg; break;
+		case 0x104:
+			if (!number(optarg, &a->timeout) || a->timeout > 86400)
+				return usage_error("--timeout wants seconds from 1 to 86400, not '%s'", optarg);
+			break;
 		case 'R': a->rules = optarg; break;
 		case 'G':
 			/* Every consumer (libdwfl's debuginfo_path, gdb's
@@ -270,6 +290,8 @@ static int parse(int argc, char **argv, struct args *a)
 	}
 	if (a->merge || a->markdown)
 		return usage_error("%s", a->merge ? "--merge goes with 'triage'" : "--markdown goes with 'triage'");
+	if (a->baseline || a->fail_on_new || a->html || a->timeout)
+		return usage_error("%s", "--baseline, --fail-on-new, --html and --timeout go with 'triage'");
 	if ((a->extract || a->extract_dir || a->max_size) && a->cmd != CMD_BUNDLE)
 		return usage_error("%s", "--extract, -C and --max-size go with 'bundle'");
 	if (a->cmd == CMD_BUNDLE && a->extract) {
@@ -474,7 +496,8 @@ static int run(struct args a)
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
 			.format = a.json ? CF_TRIAGE_JSON : a.markdown ? CF_TRIAGE_MARKDOWN : CF_TRIAGE_TABLE,
-			.quiet = a.quiet,
+			.quiet = a.quiet, .baseline = a.baseline, .fail_on_new = a.fail_on_new, .html = a.html,
+			.timeout = a.timeout ? (unsigned)a.timeout : 60,
 		};
 		char *tmp;
 		FILE *out = open_output(a.output, &tmp);
