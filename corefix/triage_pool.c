@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -189,8 +190,13 @@ static void start_worker(struct worker *w, struct worker *all, unsigned nw, cons
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return;
 	fflush(NULL);  /* a child must not write out the parent's buffers again */
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* A reader hung on a core must not outlive a killed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		/* Only its own socket: another worker's must see EOF when the
 		 * parent closes it. */
 		for (unsigned k = 0; k < nw; k++)
