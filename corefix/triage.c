@@ -99,23 +99,36 @@ struct run {
 
 /* The crashing thread as "function file:line" lines, for a group's
  * representative stack (the page shows it; the signature has the names). */
+static void stack_line(struct cf_triage_outcome *out, const char *fn, const char *where, const char *file, int line)
+{
+	char *at = file ? cf_xasprintf(" %s:%d", file, line) : cf_xstrdup("");
+	out->stack = cf_xrealloc(out->stack, out->nstack + 1, sizeof *out->stack);
+	out->stack[out->nstack++] = cf_xasprintf("%s%s%s", fn ? fn : "??", where, at);
+	free(at);
+}
+
+/* The crashing thread as "function (module+offset) file:line" lines,
+ * inlined functions first as "[inlined] …", for a group's representative
+ * stack (the page shows it; the signature has only names). */
 static void stack_lines(const struct cf_backtrace *bt, struct cf_triage_outcome *out)
 {
-	enum { MAX_STACK = 32 };
+	enum { MAX_STACK = 48 };
 	for (size_t i = 0; i < bt->nthread; i++) {
 		const struct cf_thread_bt *t = &bt->thread[i];
 		if (!t->crashed)
 			continue;
 		for (size_t k = 0; k < t->nframe && out->nstack < MAX_STACK; k++) {
 			const struct cf_frame *f = &t->frame[k];
+			for (size_t j = 0; j < f->ninl && out->nstack < MAX_STACK; j++) {
+				char *fn = cf_xasprintf("[inlined] %s", f->inl[j].function ? f->inl[j].function : "??");
+				stack_line(out, fn, "", f->inl[j].file, f->inl[j].line);
+				free(fn);
+			}
 			char where[64] = "";
 			if (f->mod)
 				snprintf(where, sizeof where, " (%s+0x%llx)", cf_base_name(f->mod->name),
 					 (unsigned long long)f->offset);
-			char *line = f->file ? cf_xasprintf(" %s:%d", f->file, f->line) : cf_xstrdup("");
-			out->stack = cf_xrealloc(out->stack, out->nstack + 1, sizeof *out->stack);
-			out->stack[out->nstack++] = cf_xasprintf("%s%s%s", f->function ? f->function : "??", where, line);
-			free(line);
+			stack_line(out, f->function, where, f->file, f->line);
 		}
 		break;
 	}
