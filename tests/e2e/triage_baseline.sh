@@ -21,6 +21,12 @@ done
 [ "$(jq -r .schema "$WORK/base.json")" = corefix/triage/2 ] || fail "schema: $(jq -r .schema "$WORK/base.json")"
 
 json=$("$COREFIX" triage --json --baseline "$WORK/base.json" "$WORK/all") || fail "triage --baseline exit $?"
+VALIDATE=/usr/bin/jsonschema
+[ -x $VALIDATE ] || VALIDATE=jsonschema
+echo "$json" >"$WORK/new.json"
+for f in base new; do
+	$VALIDATE -i "$WORK/$f.json" "$src/../corefix/schema/triage-2.json" || fail "$f.json does not match the schema"
+done
 [ "$(jq -c '[.groups[].known]' <<<"$json")" = '[false,true,true,true]' ] || fail "want the new group first, then 3 known: $json"
 [ "$(jq -r '.groups[0].class' <<<"$json")" = assertion ] || fail "the new group is the assertion: $json"
 [ "$(jq -r '.groups[0].count' <<<"$json")" = 2 ] || fail "the new group has 2 cores: $json"
