@@ -51,6 +51,18 @@ cp "$WORK/prog.core" "$WORK/many/crashme/core"
 cp "$WORK/prog.core" "$WORK/many/hangme/core"
 check "$WORK/many" 9 9
 
+# Progress on a terminal for a run this long (the hung core holds it 3 s):
+# on stderr, never in the report. script(1) gives stderr a terminal.
+if command -v script >/dev/null; then
+	COREFIX_TEST_HANG=hangme script -qec "'$COREFIX' triage --json --timeout 3 '$WORK/many' >'$WORK/p.json'" \
+		"$WORK/progress.log" >/dev/null
+	expect "$(tr '\r' '\n' <"$WORK/progress.log")" '^corefix: triage: 20/20 cores, 2 groups$' "progress on the terminal"
+	expect_not "$(cat "$WORK/p.json")" 'triage: [0-9]+/' "the JSON report"
+	[ "$(jq '.cores_found' "$WORK/p.json")" = 20 ] || fail "JSON report under a terminal: $(cat "$WORK/p.json")"
+else
+	note "script(1) not found: progress not checked"
+fi
+
 # A worker's address space is limited (not under AddressSanitizer, whose
 # shadow alone is terabytes): seen in /proc while it hangs on a core.
 if [ "${COREFIX_SANITIZE:-OFF}" != ON ]; then
@@ -61,7 +73,8 @@ if [ "${COREFIX_SANITIZE:-OFF}" != ON ]; then
 		for c in $(cat /proc/$parent/task/*/children 2>/dev/null); do
 			limit=$(awk '/^Max address space/ {print $4}' /proc/"$c"/limits 2>/dev/null)
 		done
-		[ -n "$limit" ] && break
+		# A worker sets its limit when it takes its core: wait for that.
+		[ -n "$limit" ] && [ "$limit" != unlimited ] && break
 		sleep 0.1
 	done
 	kill $parent 2>/dev/null
