@@ -190,8 +190,12 @@ static void take(size_t i, const struct cf_triage_outcome *o, void *arg)
 	struct run *r = arg;
 	if (o->error) {
 		if (!r->o->quiet) {
-			char *c = cf_comment_text(r->cores.v[i]);
-			fprintf(stderr, "%scorefix: %s: %s\n", r->shown > 0 ? "\n" : "", c, o->error);
+			/* A reader's error names the core; the pool's (timed out,
+			 * crashed) does not. */
+			const char *core = r->cores.v[i];
+			bool named = !strncmp(o->error, core, strlen(core));
+			char *c = cf_comment_text(named ? "" : core);
+			fprintf(stderr, "%scorefix: %s%s%s\n", r->shown > 0 ? "\n" : "", c, named ? "" : ": ", o->error);
 			free(c);
 		}
 		cf_triage_add_bad(&r->rep, r->cores.v[i], o->error);
