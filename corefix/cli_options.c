@@ -23,8 +23,9 @@ static const char usage_text[] =
 	"       corefix modules [--json] [OPTION]... CORE [EXE]\n"
 	"       corefix explain [OPTION]... CORE [EXE]\n"
 	"       corefix backtrace [--json] [--unwinder=dwfl|libunwind] [OPTION]... CORE [EXE]\n"
-	"       corefix triage [--json|--markdown] [OPTION]... CORE|DIR...\n"
-	"       corefix triage --merge [--json|--markdown] REPORT.json...\n"
+	"       corefix triage [--json|--markdown] [--html FILE] [--baseline REPORT [--fail-on-new]]\n"
+	"                      [OPTION]... CORE|DIR...\n"
+	"       corefix triage --merge [--json|--markdown] [--html FILE] REPORT.json...\n"
 	"       corefix rewrite [--dry-run [--json]] [OPTION]... CORE -o OUT\n"
 	"       corefix rewrite --in-place --backup FILE [OPTION]... CORE\n"
 	"       corefix bundle [OPTION]... CORE [EXE] -o FILE.tar.zst\n"
@@ -64,7 +65,7 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  --json                 machine-readable output (schemas corefix/modules/1,\n"
-	"                         corefix/backtrace/1, corefix/triage/1, corefix/rewrite/1)\n"
+	"                         corefix/backtrace/1, corefix/triage/2, corefix/rewrite/1)\n"
 	"  --markdown             triage: a table for a CI job summary\n"
 	"  --unwinder NAME        backtrace, triage: dwfl (default) or libunwind\n"
 	"  --max-frames N         backtrace, triage: frames per thread at most (default 256)\n"
@@ -77,6 +78,12 @@ static const char usage_text[] =
 	"  --frames N             triage: frames in a signature (default 3)\n"
 	"  --merge                triage: reduce the --json reports of runs over shards of\n"
 	"                         the cores (given in shard order) to the report of one run\n"
+	"  --baseline FILE        triage: mark each group known or new against FILE, a\n"
+	"                         triage --json (or --merge) report, or signatures one a line\n"
+	"  --fail-on-new          triage: exit 4 when a group is not in the baseline\n"
+	"  --html FILE            triage: also write a self-contained page of the report\n"
+	"  --timeout SECONDS      triage: a core's reader is stopped after SECONDS and the\n"
+	"                         core reported (default 60)\n"
 	"  --dry-run              rewrite: list every change, write nothing\n"
 	"  --in-place             rewrite: replace CORE itself (needs --backup)\n"
 	"  --backup FILE          rewrite --in-place: keep the original as FILE\n"
@@ -116,10 +123,12 @@ static const char usage_text[] =
 	"     reads, a folder given to look in is not there, or bad usage\n"
 	"  backtrace --expect-frame: 0 the frame is there, 1 it is not\n"
 	"  triage: 0 every core read, 1 some could not be read, 2 none could (or the\n"
-	"     above), 3 no core found\n";
+	"     above, or the baseline is unusable), 3 no core found, 4 --fail-on-new and\n"
+	"     a group is new; when several apply: 3, then 2, then 4, then 1\n";
 
 enum {
 	O_JSON = 0x100, O_MARKDOWN, O_UNWINDER, O_MAX_FRAMES, O_EXPECT_FRAME, O_RULES, O_FRAMES, O_MERGE,
+	O_BASELINE, O_FAIL_ON_NEW, O_HTML, O_TIMEOUT,
 	O_DRY_RUN, O_IN_PLACE, O_BACKUP, O_EXTRACT, O_MAX_SIZE,
 	O_SYSROOT, O_PATH_MAP, O_SEARCH, O_FORCE, O_CACHE_DIR, O_DEBUG_DIR,
 };
@@ -145,7 +154,8 @@ static const struct option backtrace_opts[] = {
 static const struct option triage_opts[] = {
 	FLAG("json", O_JSON),   FLAG("markdown", O_MARKDOWN), VALUE("unwinder", O_UNWINDER),
 	VALUE("max-frames", O_MAX_FRAMES), VALUE("rules", O_RULES), VALUE("frames", O_FRAMES),
-	FLAG("merge", O_MERGE), {0},
+	FLAG("merge", O_MERGE), VALUE("baseline", O_BASELINE), FLAG("fail-on-new", O_FAIL_ON_NEW),
+	VALUE("html", O_HTML), VALUE("timeout", O_TIMEOUT), {0},
 };
 static const struct option rewrite_opts[] = {
 	FLAG("json", O_JSON), FLAG("dry-run", O_DRY_RUN), FLAG("in-place", O_IN_PLACE), VALUE("backup", O_BACKUP), {0},
@@ -323,6 +333,13 @@ static int apply(struct cf_args *a, const struct seen *s)
 	case O_IN_PLACE: a->in_place = true; break;
 	case O_BACKUP: a->backup = v; break;
 	case O_MERGE: a->merge = true; break;
+	case O_BASELINE: a->baseline = v; break;
+	case O_FAIL_ON_NEW: a->fail_on_new = true; break;
+	case O_HTML: a->html = v; break;
+	case O_TIMEOUT:
+		if (!number(v, &a->timeout) || a->timeout > 86400)
+			return usage_error("--timeout wants seconds from 1 to 86400, not '%s'", v);
+		break;
 	case O_RULES: a->rules = v; break;
 	case O_DEBUG_DIR:
 		/* Every consumer (libdwfl's debuginfo_path, gdb's

@@ -26,6 +26,9 @@ struct cf_args {
 	size_t sig_frames;
 	char **inputs;          /* triage */
 	size_t ninputs;
+	const char *baseline, *html;    /* triage */
+	bool fail_on_new;
+	size_t timeout;
 };
 
 /* Fills A from ARGV. Returns -1 when the command is to run; otherwise the

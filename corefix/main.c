@@ -151,7 +151,8 @@ static int run(struct cf_args a)
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
 			.format = a.json ? CF_TRIAGE_JSON : a.markdown ? CF_TRIAGE_MARKDOWN : CF_TRIAGE_TABLE,
-			.quiet = a.quiet,
+			.quiet = a.quiet, .baseline = a.baseline, .fail_on_new = a.fail_on_new, .html = a.html,
+			.timeout = a.timeout ? (unsigned)a.timeout : 60,
 		};
 		r = (a.merge ? cf_triage_merge : cf_triage)(a.output, (const char *const *)a.inputs, a.ninputs, &to);
 		return r;

@@ -9,9 +9,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "crash_class.h"
 #include "decompress.h"
 #include "emit.h"
 #include "quote.h"
@@ -91,7 +94,63 @@ struct run {
 	struct cf_bt_options bt;        /* the caller's, with the worker's cache */
 	struct cf_triage_report rep;
 	bool progress;
+	struct timespec started;
+	double shown;                   /* when progress was last drawn */
 };
+
+/* The crashing thread as "function file:line" lines, for a group's
+ * representative stack (the page shows it; the signature has the names). */
+static void stack_line(struct cf_triage_outcome *out, const char *fn, const char *where, const char *file, int line)
+{
+	char *at = file ? cf_xasprintf(" %s:%d", file, line) : cf_xstrdup("");
+	out->stack = cf_xrealloc(out->stack, out->nstack + 1, sizeof *out->stack);
+	out->stack[out->nstack++] = cf_xasprintf("%s%s%s", fn ? fn : "??", where, at);
+	free(at);
+}
+
+/* The crashing thread as "function (module+offset) file:line" lines,
+ * inlined functions first as "[inlined] …", for a group's representative
+ * stack (the page shows it; the signature has only names). */
+static void stack_lines(const struct cf_backtrace *bt, struct cf_triage_outcome *out)
+{
+	enum { MAX_STACK = 48 };
+	for (size_t i = 0; i < bt->nthread; i++) {
+		const struct cf_thread_bt *t = &bt->thread[i];
+		if (!t->crashed)
+			continue;
+		for (size_t k = 0; k < t->nframe && out->nstack < MAX_STACK; k++) {
+			const struct cf_frame *f = &t->frame[k];
+			for (size_t j = 0; j < f->ninl && out->nstack < MAX_STACK; j++) {
+				char *fn = cf_xasprintf("[inlined] %s", f->inl[j].function ? f->inl[j].function : "??");
+				stack_line(out, fn, "", f->inl[j].file, f->inl[j].line);
+				free(fn);
+			}
+			char where[64] = "";
+			if (f->mod)
+				snprintf(where, sizeof where, " (%s+0x%llx)", cf_base_name(f->mod->name),
+					 (unsigned long long)f->offset);
+			stack_line(out, f->function, where, f->file, f->line);
+		}
+		break;
+	}
+}
+
+#ifdef COREFIX_TEST_HOOKS
+/* Test builds only (CMake COREFIX_TEST_HOOKS): a reader that hangs or
+ * crashes on the cores whose path contains COREFIX_TEST_HANG or
+ * COREFIX_TEST_CRASH, for the tests of a run no core can stop. */
+static void test_fault_hook(const char *core)
+{
+	const char *hang = getenv("COREFIX_TEST_HANG"), *crash = getenv("COREFIX_TEST_CRASH");
+	if (hang && *hang && strstr(core, hang))
+		for (;;)
+			pause();
+	if (crash && *crash && strstr(core, crash)) {
+		signal(SIGSEGV, SIG_DFL);  /* past a sanitizer's handler: the kernel's death */
+		raise(SIGSEGV);
+	}
+}
+#endif
 
 /* In a worker: one core read, unwound and signed. */
 static void read_core(size_t i, struct cf_triage_outcome *out, void *arg)
@@ -99,6 +158,9 @@ static void read_core(size_t i, struct cf_triage_outcome *out, void *arg)
 	struct run *r = arg;
 	/* Symbol facts live as long as the worker: every later core of the
 	 * same program finds its modules' symbols already looked up. */
+#ifdef COREFIX_TEST_HOOKS
+	test_fault_hook(r->cores.v[i]);
+#endif
 	if (!r->bt.cache)
 		r->bt.cache = cf_symcache_new(&r->bt);
 	struct cf_model m;
@@ -113,6 +175,12 @@ static void read_core(size_t i, struct cf_triage_outcome *out, void *arg)
 	const char *code = bt.code > 0 ? cf_signal_code_name(bt.signo, bt.code) : NULL;
 	out->signal = cf_xasprintf("%s%s%s", cf_signal_name(bt.signo), code ? "/" : "", code ? code : "");
 	out->abort_msg = bt.abort_msg ? cf_xstrdup(bt.abort_msg) : NULL;
+	struct cf_crash_class c;
+	cf_crash_classify(&m, &bt, &c);
+	out->cls = cf_xstrdup(c.name);
+	out->access = c.access ? cf_xstrdup(c.access) : NULL;
+	out->evidence = c.evidence;
+	stack_lines(&bt, out);
 	cf_backtrace_free(&bt);
 	cf_model_free(&m);
 }
@@ -121,15 +189,55 @@ static void read_core(size_t i, struct cf_triage_outcome *out, void *arg)
 static void take(size_t i, const struct cf_triage_outcome *o, void *arg)
 {
 	struct run *r = arg;
-	if (r->progress)
-		fprintf(stderr, "\rcorefix: triage: %zu/%zu cores", i + 1, r->cores.n);
 	if (o->error) {
-		if (!r->o->quiet)
-			fprintf(stderr, "%scorefix: %s\n", r->progress ? "\n" : "", o->error);
+		if (!r->o->quiet) {
+			/* A reader's error names the core; the pool's (timed out,
+			 * crashed) does not. */
+			const char *core = r->cores.v[i];
+			bool named = !strncmp(o->error, core, strlen(core));
+			char *c = cf_comment_text(named ? "" : core);
+			fprintf(stderr, "%scorefix: %s%s%s\n", r->shown > 0 ? "\n" : "", c, named ? "" : ": ", o->error);
+			free(c);
+		}
 		cf_triage_add_bad(&r->rep, r->cores.v[i], o->error);
-		return;
+	} else {
+		cf_triage_add(&r->rep, r->cores.v[i], o);
 	}
-	cf_triage_add(&r->rep, r->cores.v[i], o->signature, o->signal, o->frames, o->nframes, o->abort_msg);
+	/* A long run on a terminal shows where it is, at most five times a
+	 * second, from its second second on; stdout (the report) never. */
+	if (r->progress) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double t = (double)(now.tv_sec - r->started.tv_sec) + (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+		if (t >= 2 && (t - r->shown >= 0.2 || i + 1 == r->cores.n)) {
+			fprintf(stderr, "\rcorefix: triage: %zu/%zu cores, %zu group%s", i + 1, r->cores.n, r->rep.ng,
+				r->rep.ng == 1 ? "" : "s");
+			r->shown = t;
+		}
+	}
+}
+
+static uint64_t core_size(size_t i, void *arg)
+{
+	struct run *r = arg;
+	struct stat st;
+	return stat(r->cores.v[i], &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Address space a worker may use for one core besides twice its size:
+ * room for libdw's caches of a large program, a bound for a reader that
+ * would grow without end. None under AddressSanitizer, whose shadow
+ * memory alone is terabytes of address space. */
+static uint64_t worker_as_limit(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 0;
+#endif
+#endif
+	return 4ull << 30;
 }
 
 static unsigned workers(const struct cf_triage_options *o, size_t ncores)
@@ -141,16 +249,25 @@ static unsigned workers(const struct cf_triage_options *o, size_t ncores)
 	return cpus >= 2 && ncores >= 8 ? 2 : 1;
 }
 
+int cf_triage_open_outputs(struct cf_output *out, const char *output, struct cf_reads *reads,
+			   const struct cf_triage_options *o)
+{
+	cf_reads_add(reads, o->baseline, "the baseline");
+	if (o->html && cf_output_check(o->html, reads) != 0)
+		return -1;
+	return cf_output_open(out, output, reads);
+}
+
 /* OUTPUT may be none of the cores and rule files this run reads. */
 static int open_report(struct cf_output *out, const char *output, const struct list *cores,
-		       const struct cf_rules *rules)
+		       const struct cf_rules *rules, const struct cf_triage_options *o)
 {
 	struct cf_reads reads = {0};
 	for (size_t i = 0; i < cores->n; i++)
 		cf_reads_add(&reads, cores->v[i], "the input core");
 	for (int k = 0; k < 3; k++)
 		cf_reads_add(&reads, rules->file[k], "the rules file");
-	int r = cf_output_open(out, output, &reads);
+	int r = cf_triage_open_outputs(out, output, &reads, o);
 	cf_reads_free(&reads);
 	return r;
 }
@@ -183,18 +300,23 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	}
 	struct cf_output out;
 	int status = 2;
-	if (open_report(&out, output, &cores, &rules) != 0)
+	/* A baseline that cannot be used stops the run before any core is read
+	 * or any output written. */
+	struct cf_triage_report probe = {0};
+	if (cf_triage_mark(&probe, o) != 0 || open_report(&out, output, &cores, &rules, o) != 0)
 		goto done;
 	struct run r = {.o = o, .rules = &rules, .cores = cores, .bt = *o->bt};
 	r.bt.cache = NULL;
-	r.progress = isatty(2) && !o->quiet && cores.n > 20;
+	r.progress = isatty(2) && !o->quiet;
+	clock_gettime(CLOCK_MONOTONIC, &r.started);
 	r.rep.found = cores.n;
-	cf_triage_pool(cores.n, workers(o, cores.n), read_core, take, &r);
-	cf_symcache_free(r.bt.cache);  /* set here only when no worker was forked */
-	if (r.progress)
+	struct cf_triage_pool_opts po = {
+		.workers = workers(o, cores.n), .timeout = o->timeout, .as_limit = worker_as_limit(), .size = core_size};
+	cf_triage_pool(cores.n, &po, read_core, take, &r);
+	if (r.shown > 0)
 		fputc('\n', stderr);
-	cf_triage_print(out.f, &r.rep, o->format);
-	status = cores.n == 0 ? 3 : r.rep.bad.n == cores.n ? 2 : r.rep.bad.n ? 1 : 0;
+	status = cf_triage_mark(&r.rep, o) != 0 || cf_triage_print(out.f, &r.rep, o) != 0 ? 2
+		 : cf_triage_status(&r.rep, o);
 	if (cores.n == 0 && !o->quiet)
 		fprintf(stderr, "corefix: triage: no core found\n");
 	cf_triage_report_free(&r.rep);

@@ -3,7 +3,8 @@
  * of them gives. Groups are keyed by signature; a group's cores keep the
  * order of the files, then of each file, so with shards cut in order its
  * first core, signal and abort message are the ones one run would pick.
- * The reader knows only what corefix/triage/1 holds. */
+ * The reader knows only what corefix/triage/2 holds. The same reader
+ * takes a --baseline's signatures. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,42 +226,84 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
-/* One report into R; -1 with the reason in ERR. */
-static int merge_one(struct cf_triage_report *r, const char *path, char *err, size_t errlen)
+static const char *const schema_now = "corefix/triage/2";
+
+static bool str_list(const struct jv *a, char ***out, size_t *n)
+{
+	*out = a && a->n ? cf_xcalloc(a->n, sizeof **out) : NULL;
+	*n = 0;
+	for (size_t k = 0; a && k < a->n; k++) {
+		if (a->v[k].t != J_STR)
+			return false;
+		(*out)[(*n)++] = a->v[k].s;
+	}
+	return a != NULL;
+}
+
+static const char *str_or_null(const struct jv *obj, const char *key)
+{
+	const struct jv *v = get(obj, key, J_STR);
+	return v ? v->s : NULL;
+}
+
+/* A triage report parsed into ROOT; SCHEMAS the ones accepted. */
+static char *read_report(const char *path, struct jv *root, const char *const *schemas, char *err, size_t errlen)
 {
 	size_t len;
 	char *text = slurp(path, &len, err, errlen);
 	if (!text)
-		return -1;
+		return NULL;
 	struct parser ps = {text, text + len, 0};
-	struct jv root;
-	bool ok = value(&ps, &root);
+	bool ok = value(&ps, root);
 	ws(&ps);
-	const struct jv *schema = ok ? get(&root, "schema", J_STR) : NULL, *found = get(&root, "cores_found", J_NUM);
-	const struct jv *groups = get(&root, "groups", J_ARR), *bad = get(&root, "unreadable", J_ARR);
-	if (!ok || ps.p != ps.end || !schema || strcmp(schema->s, "corefix/triage/1") || !found || !groups || !bad) {
-		snprintf(err, errlen, "%s: not the output of corefix triage --json (schema corefix/triage/1)", path);
-		ok = false;
+	const struct jv *schema = ok ? get(root, "schema", J_STR) : NULL;
+	bool known = false;
+	for (size_t i = 0; schema && schemas[i]; i++)
+		known |= !strcmp(schema->s, schemas[i]);
+	if (!ok || ps.p != ps.end || !known || !get(root, "cores_found", J_NUM) || !get(root, "groups", J_ARR) ||
+	    !get(root, "unreadable", J_ARR)) {
+		snprintf(err, errlen, "%s: not the output of corefix triage --json (schema %s)", path, schemas[0]);
+		jv_free(root);
+		memset(root, 0, sizeof *root);
+		free(text);
+		return NULL;
 	}
+	return text;
+}
+
+/* One report into R; -1 with the reason in ERR. */
+static int merge_one(struct cf_triage_report *r, const char *path, char *err, size_t errlen)
+{
+	struct jv root;
+	static const char *const schemas[] = {"corefix/triage/2", NULL};
+	char *text = read_report(path, &root, schemas, err, errlen);
+	if (!text)
+		return -1;
+	const struct jv *found = get(&root, "cores_found", J_NUM), *groups = get(&root, "groups", J_ARR);
+	const struct jv *bad = get(&root, "unreadable", J_ARR);
+	bool ok = true;
 	for (size_t i = 0; ok && i < groups->n; i++) {
-		const struct jv *g = &groups->v[i], *sig = get(g, "signature", J_STR), *sg = get(g, "signal", J_STR);
-		const struct jv *fr = get(g, "frames", J_ARR), *cores = get(g, "cores", J_ARR);
-		const struct jv *count = get(g, "count", J_NUM), *abort_msg = get(g, "abort_message", J_STR);
-		ok = sig && sg && fr && cores && count && count->num == (double)cores->n && cores->n > 0;
-		char **frames = ok && fr->n ? cf_xcalloc(fr->n, sizeof *frames) : NULL;
-		for (size_t k = 0; ok && k < fr->n; k++)
-			ok = fr->v[k].t == J_STR && (frames[k] = fr->v[k].s) != NULL;
+		const struct jv *g = &groups->v[i], *cores = get(g, "cores", J_ARR), *count = get(g, "count", J_NUM);
+		struct cf_triage_outcome o = {
+			.signature = (char *)str_or_null(g, "signature"), .signal = (char *)str_or_null(g, "signal"),
+			.abort_msg = (char *)str_or_null(g, "abort_message"), .cls = (char *)str_or_null(g, "class"),
+			.access = (char *)str_or_null(g, "access"), .evidence = (char *)str_or_null(g, "evidence"),
+		};
+		ok = o.signature && o.signal && o.cls && cores && count && count->num == (double)cores->n && cores->n > 0;
+		ok = str_list(get(g, "frames", J_ARR), &o.frames, &o.nframes) && ok;
+		ok = str_list(get(g, "stack", J_ARR), &o.stack, &o.nstack) && ok;
 		for (size_t k = 0; ok && k < cores->n; k++)
 			if ((ok = cores->v[k].t == J_STR))
-				cf_triage_add(r, cores->v[k].s, sig->s, sg->s, frames, fr->n, abort_msg ? abort_msg->s : NULL);
-		free(frames);
+				cf_triage_add(r, cores->v[k].s, &o);
+		free(o.frames);
+		free(o.stack);
 		if (!ok)
-			snprintf(err, errlen, "%s: group %zu is not as corefix/triage/1 describes it", path, i + 1);
+			snprintf(err, errlen, "%s: group %zu is not as %s describes it", path, i + 1, schema_now);
 	}
 	for (size_t i = 0; ok && i < bad->n; i++) {
 		const struct jv *core = get(&bad->v[i], "core", J_STR), *why = get(&bad->v[i], "error", J_STR);
 		if (!(ok = core && why))
-			snprintf(err, errlen, "%s: unreadable entry %zu is not as corefix/triage/1 describes it", path, i + 1);
+			snprintf(err, errlen, "%s: unreadable entry %zu is not as %s describes it", path, i + 1, schema_now);
 		else
 			cf_triage_add_bad(r, core->s, why->s);
 	}
@@ -269,6 +312,86 @@ static int merge_one(struct cf_triage_report *r, const char *path, char *err, si
 	jv_free(&root);
 	free(text);
 	return ok ? 0 : -1;
+}
+
+/* A hand-kept list: every line a signature ("SIGNAL[/CODE] | frame | …"),
+ * blank lines and # comments aside. Anything else is no list of
+ * signatures: an error, never a baseline that knows nothing. */
+static int baseline_text(const char *path, const char *text, size_t len, struct cf_strlist *sigs, char *err,
+			 size_t errlen)
+{
+	size_t line = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		line++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *q = e;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+			q--;
+		bool ctl = false;
+		for (const char *c = p; c < q; c++)
+			ctl |= (unsigned char)*c < 0x20;
+		if (q > p && *p != '#') {
+			if (ctl || !((q - p >= 3 && !strncmp(p, "SIG", 3)) || (q - p >= 4 && !strncmp(p, "none", 4)))) {
+				snprintf(err, errlen, "%s:%zu: not a crash signature (want SIGNAL[/CODE] | frame | …)", path, line);
+				return -1;
+			}
+			sigs->v = cf_xrealloc(sigs->v, sigs->n + 1, sizeof *sigs->v);
+			sigs->v[sigs->n++] = cf_xasprintf("%.*s", (int)(q - p), p);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int cf_triage_baseline_load(const char *path, struct cf_strlist *sigs, char *err, size_t errlen)
+{
+	memset(sigs, 0, sizeof *sigs);
+	size_t len;
+	char *text = slurp(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	if (memchr(text, 0, len)) {
+		snprintf(err, errlen, "%s: neither a triage report nor a list of signatures (binary data)", path);
+		free(text);
+		return -1;
+	}
+	size_t at = 0;
+	while (at < len && strchr(" \t\r\n", text[at]))
+		at++;
+	if (at == len || text[at] != '{') {
+		int rc = baseline_text(path, text, len, sigs, err, errlen);
+		free(text);
+		if (rc != 0)
+			cf_strlist_free(sigs);
+		return rc;
+	}
+	free(text);
+	/* Signatures are the same in both schemas: an earlier run's report
+	 * from before crash classes is still a baseline. */
+	static const char *const schemas[] = {"corefix/triage/2", "corefix/triage/1", NULL};
+	struct jv root;
+	if (!(text = read_report(path, &root, schemas, err, errlen)))
+		return -1;
+	const struct jv *groups = get(&root, "groups", J_ARR);
+	int rc = 0;
+	for (size_t i = 0; i < groups->n && rc == 0; i++) {
+		const char *sig = str_or_null(&groups->v[i], "signature");
+		if (!sig) {
+			snprintf(err, errlen, "%s: group %zu has no signature", path, i + 1);
+			rc = -1;
+			break;
+		}
+		sigs->v = cf_xrealloc(sigs->v, sigs->n + 1, sizeof *sigs->v);
+		sigs->v[sigs->n++] = cf_xstrdup(sig);
+	}
+	if (rc != 0)
+		cf_strlist_free(sigs);
+	jv_free(&root);
+	free(text);
+	return rc;
 }
 
 int cf_triage_merge(const char *output, const char *const *files, size_t n, const struct cf_triage_options *o)
@@ -286,14 +409,13 @@ int cf_triage_merge(const char *output, const char *const *files, size_t n, cons
 	for (size_t i = 0; i < n; i++)
 		cf_reads_add(&reads, files[i], "the input report");
 	struct cf_output out;
-	int refused = cf_output_open(&out, output, &reads);
+	int refused = cf_triage_open_outputs(&out, output, &reads, o);
 	cf_reads_free(&reads);
 	if (refused) {
 		cf_triage_report_free(&r);
 		return 2;
 	}
-	cf_triage_print(out.f, &r, o->format);
-	int status = r.found == 0 ? 3 : r.bad.n == r.found ? 2 : r.bad.n ? 1 : 0;
+	int status = cf_triage_mark(&r, o) != 0 || cf_triage_print(out.f, &r, o) != 0 ? 2 : cf_triage_status(&r, o);
 	cf_triage_report_free(&r);
 	if (cf_output_close(&out, true) != 0)
 		status = 2;

@@ -21,10 +21,10 @@ sigs=$(jq -r '.groups[].signature' <<<"$json" | sort)
 SIGSEGV/SEGV_MAPERR | crash_here | a_calls_b | main" ] || fail "signatures: $sigs"
 table=$("$COREFIX" triage "$WORK/cores")
 expect "$table" '^6 cores, 2 distinct crashes'
-expect "$table" '^ +3  SIGSEGV/SEGV_MAPERR +crash_here < a_calls_b < main'
+expect "$table" '^ +3  null-dereference +SIGSEGV/SEGV_MAPERR +crash_here < a_calls_b < main'
 md=$("$COREFIX" triage --markdown "$WORK/cores")
-expect "$md" '^\| Count \| Signal \| Top frames \| First core \|'
-expect "$md" '^\| 3 \| SIGFPE/FPE\\_INTDIV \| divide ← main \|'
+expect "$md" '^\| Count \| Class \| Signal \| Top frames \| Evidence \| First core \|'
+expect "$md" '^\| 3 \| divide-by-zero \| SIGFPE/FPE\\_INTDIV \| divide ← main \| SIGFPE/FPE\\_INTDIV at pc 0x[0-9a-f]+ \(idiv '
 
 mkdir -p "$WORK/empty"
 "$COREFIX" triage -q "$WORK/empty" >/dev/null; [ $? = 3 ] || fail "no core found: want exit 3"

@@ -29,9 +29,11 @@ expect_not "$(jq -r '.groups[].frames[]' <<<"$json")" "$runtime" "signature fram
 
 table=$("$COREFIX" triage "$WORK/cores") || fail "triage (table) exit $?"
 expect "$table" '^3 cores, 2 distinct crashes'
-expect "$table" '^ +2  SIGABRT +lookup\(.*\) < main '
-expect "$table" '^ +1  SIGABRT +other_lookup\(.*\) < main '
-expect_not "$table" "$runtime" "triage table"
+expect "$table" '^ +2  uncaught-exception +SIGABRT +lookup\(.*\) < main '
+expect "$table" '^ +1  uncaught-exception +SIGABRT +other_lookup\(.*\) < main '
+# The group lines; the evidence line under each names terminate on purpose.
+expect_not "$(grep -E '^ +[0-9]+  ' <<<"$table")" "$runtime" "triage table"
+expect "$table" '^ +std::terminate in frame #[0-9]+, reached from __cxa_throw in frame #[0-9]+$' "evidence"
 
 # The rules say it, not the code: with the shipped rules minus the C++
 # lines, the runtime's frames come back (so the rule files are what decide).
