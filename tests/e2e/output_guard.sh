@@ -46,7 +46,11 @@ ln -f "$tcore" "$WORK/hard.triage"
 for out in "$tcore" "$WORK/link.triage" "$WORK/hard.triage"; do
 	refused "the input core $tcore" "$tcore" "$out" triage "$tcore" -o "$out"
 	refused "the input core $tcore" "$tcore" "$out" triage "$WORK/triage" -o "$out"
+	refused "the input core $tcore" "$tcore" "$out" triage "$WORK/triage" --html "$out"
 done
+cp "$WORK/report.json" "$WORK/base.json"
+refused "the baseline $WORK/base.json" "$WORK/base.json" "$WORK/base.json" triage --baseline \
+	"$WORK/base.json" "$WORK/triage" --html "$WORK/base.json"
 ln -sf "$WORK/report.json" "$WORK/link.json"
 refused "the input report $WORK/report.json" "$WORK/report.json" "$WORK/link.json" triage --merge \
 	"$WORK/report.json" -o "$WORK/link.json"
