@@ -9,13 +9,25 @@
 
 #include "arch.h"
 
+/* The ELF class is the architecture's (its reloc.h says which), picked
+ * here once; everything else uses these names. */
+#if CFRT_ELFCLASS == ELFCLASS64
 typedef Elf64_Ehdr Ehdr;
 typedef Elf64_Phdr Phdr;
 typedef Elf64_Sym Sym;
 typedef Elf64_Dyn Dyn;
-typedef Elf64_Rela Rela;
 #define R_TYPE(x) ((uint32_t)(x))
 #define R_SYM(x) ((uint32_t)((x) >> 32))
+#define R_INFO(s, t) (((uint64_t)(s) << 32) | (uint32_t)(t))
+#else
+typedef Elf32_Ehdr Ehdr;
+typedef Elf32_Phdr Phdr;
+typedef Elf32_Sym Sym;
+typedef Elf32_Dyn Dyn;
+#define R_TYPE(x) ((x) & 0xff)
+#define R_SYM(x) ((x) >> 8)
+#define R_INFO(s, t) (((s) << 8) | ((t) & 0xff))
+#endif
 
 struct dso {
 	/* struct link_map: l_addr, l_name, l_ld, l_next, l_prev */
@@ -47,8 +59,10 @@ struct dso {
 	size_t relro_start, relro_end;
 };
 
-/* struct pthread: %fs points here. Offsets 0 (self) and 0x28 (the stack
- * protector canary) are fixed by the x86-64 ABI's compilers. */
+/* struct pthread. TLS variant II (x86-64): the thread pointer points here,
+ * and offsets 0 (self) and 0x28 (the stack protector canary) are fixed by
+ * that ABI's compilers. Variant I (TLS_ABOVE_TP, aarch64): it ends where
+ * the thread pointer points, and the compilers reach nothing in it. */
 struct pthread {
 	struct pthread *self;
 	void **dtv;
@@ -65,6 +79,18 @@ struct pthread {
 	volatile int exited;
 	void *dlerror_buf;
 };
+
+#ifdef TLS_ABOVE_TP
+#define TP_OF(self) ((void *)((struct pthread *)(self) + 1))
+#define SELF_OF(tp) ((struct pthread *)(tp) - 1)
+#else
+#define TP_OF(self) ((void *)(self))
+#define SELF_OF(tp) ((struct pthread *)(tp))
+#endif
+static inline struct pthread *__cfrt_self(void)
+{
+	return SELF_OF(__get_tp());
+}
 
 /* Globals of the loader: one process, one loader. */
 extern struct dso *__cfrt_head, *__cfrt_tail, *__cfrt_ldso;
@@ -105,7 +131,8 @@ void __cfrt_debug_remove(struct dso *p);
 void __cfrt_debug_begin(int state);
 void __cfrt_debug_end(void);
 void __cfrt_tls_layout(struct dso *p);
-void *__cfrt_tls_init(void *mem, size_t size);
+struct pthread *__cfrt_tls_init(void *mem, size_t size);
+size_t __cfrt_tpoff(const struct dso *p, size_t st_value, size_t addend);
 size_t __cfrt_tls_block_size(void);
 void __cfrt_core_install(void);
 void __cfrt_stdio_flush_all(void);

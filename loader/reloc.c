@@ -1,5 +1,6 @@
-/* Dynamic sections and relocations (x86-64 RELA): RELATIVE, 64,
- * GLOB_DAT, JUMP_SLOT (bound now), COPY, IRELATIVE, and the TLS types. */
+/* Dynamic sections and relocations, REL or RELA, by the role names of the
+ * architecture's reloc.h: RELATIVE, SYMBOLIC, GOT, PLT (bound now), COPY,
+ * IRELATIVE, and the TLS types (TLSDESC for static TLS). */
 #include "internal.h"
 #include "libc.h"
 
@@ -23,14 +24,29 @@ void __cfrt_decode_dyn(struct dso *p)
 	}
 }
 
-static int do_relocs(struct dso *p, const Rela *rel, size_t size, char *err, size_t errlen)
+/* The static TLSDESC resolver (start.S): returns the descriptor's second word. */
+extern char __cfrt_tlsdesc_static[] __attribute__((visibility("hidden")));
+
+/* One table of STRIDE words per entry: 2 for REL (the addend is in place),
+ * 3 for RELA, as musl's do_relocs reads them. */
+static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t stride, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < size / sizeof *rel; i++) {
-		const Rela *r = &rel[i];
-		uint32_t type = R_TYPE(r->r_info), si = R_SYM(r->r_info);
-		size_t *where = (size_t *)(p->base + r->r_offset);
+	for (; size >= stride * sizeof(size_t); rel += stride, size -= stride * sizeof(size_t)) {
+		uint32_t type = R_TYPE(rel[1]), si = R_SYM(rel[1]);
+		size_t *where = (size_t *)(p->base + rel[0]);
 		if (type == REL_NONE)
 			continue;
+		size_t addend;
+		if (stride > 2)
+			addend = rel[2];
+		else if (type == REL_GOT || type == REL_PLT || type == REL_COPY)
+			addend = 0;
+#ifdef REL_TLSDESC
+		else if (type == REL_TLSDESC)
+			addend = where[1];
+#endif
+		else
+			addend = *where;
 		Sym *sym = si ? &p->syms[si] : NULL, *def = NULL;
 		struct dso *dd = p;
 		uintptr_t val = 0;
@@ -50,26 +66,36 @@ static int do_relocs(struct dso *p, const Rela *rel, size_t size, char *err, siz
 			if (def && (def->st_info & 0xf) == STT_GNU_IFUNC)
 				val = ((uintptr_t(*)(void))val)();
 		}
+		size_t sv = def ? def->st_value : 0;
+		if ((type == REL_TPOFF
+#ifdef REL_TLSDESC
+		     || type == REL_TLSDESC
+#endif
+		     ) && dd->tls_id == 0 && def) {
+			snprintf(err, errlen, "%s: TLS of %s is not in static TLS (dlopen'ed?)", p->name,
+				 p->strings + sym->st_name);
+			return -1;
+		}
 		switch (type) {
-		case REL_RELATIVE: *where = p->base + r->r_addend; break;
-		case REL_SYMBOLIC: *where = val + r->r_addend; break;
+		case REL_RELATIVE: *where = p->base + addend; break;
+		case REL_SYMBOLIC: *where = val + addend; break;
 		case REL_GOT:
-		case REL_PLT: *where = val; break;
+		case REL_PLT: *where = val + addend; break;
 		case REL_COPY:
 			if (def)
 				memcpy(where, (void *)val, sym->st_size);
 			break;
-		case REL_IRELATIVE: *where = ((uintptr_t(*)(void))(p->base + r->r_addend))(); break;
+		case REL_IRELATIVE: *where = ((uintptr_t(*)(void))(p->base + addend))(); break;
 		case REL_DTPMOD: *where = dd->tls_id; break;
-		case REL_DTPOFF: *where = (def ? def->st_value : 0) + r->r_addend; break;
-		case REL_TPOFF:
-			if (dd->tls_id == 0 && def) {
-				snprintf(err, errlen, "%s: TLS of %s is not in static TLS (dlopen'ed?)", p->name,
-					 p->strings + sym->st_name);
-				return -1;
-			}
-			*where = (def ? def->st_value : 0) + r->r_addend - dd->tls_offset;
+		case REL_DTPOFF: *where = sv + addend; break;
+		case REL_TPOFF: *where = __cfrt_tpoff(dd, sv, addend); break;
+#ifdef REL_TLSDESC
+		case REL_TLSDESC:
+			/* Static TLS only: the resolver hands back the offset. */
+			where[0] = (size_t)__cfrt_tlsdesc_static;
+			where[1] = __cfrt_tpoff(dd, sv, addend);
 			break;
+#endif
 		default:
 			snprintf(err, errlen, "%s: unsupported relocation type %u", p->is_main ? __cfrt_progname : p->name,
 				 type);
@@ -84,13 +110,11 @@ int __cfrt_reloc_all(struct dso *p, char *err, size_t errlen)
 	if (p->relocated)
 		return 0;
 	p->relocated = 1;
-	if (do_relocs(p, (const Rela *)(p->base + p->dyn[DT_RELA]), p->dyn[DT_RELASZ], err, errlen) != 0)
+	if (do_relocs(p, (const size_t *)(p->base + p->dyn[DT_REL]), p->dyn[DT_RELSZ], 2, err, errlen) != 0 ||
+	    do_relocs(p, (const size_t *)(p->base + p->dyn[DT_RELA]), p->dyn[DT_RELASZ], 3, err, errlen) != 0)
 		return -1;
-	if (p->dyn[DT_PLTREL] && p->dyn[DT_PLTREL] != DT_RELA) {
-		snprintf(err, errlen, "%s: REL-style PLT relocations on x86-64", p->name);
-		return -1;
-	}
-	return do_relocs(p, (const Rela *)(p->base + p->dyn[DT_JMPREL]), p->dyn[DT_PLTRELSZ], err, errlen);
+	size_t stride = p->dyn[DT_PLTREL] == DT_REL ? 2 : 3;
+	return do_relocs(p, (const size_t *)(p->base + p->dyn[DT_JMPREL]), p->dyn[DT_PLTRELSZ], stride, err, errlen);
 }
 
 void __cfrt_relro(struct dso *p)
