@@ -1,0 +1,29 @@
+#!/bin/bash
+# cfrt on aarch64 under qemu-user: the whole runtime test (stdio, malloc,
+# TLS through TLSDESC and TPREL64, IFUNC, threads, signals, dlopen, ctor
+# and atexit order) gives the x86-64 output, line for line, both through
+# PT_INTERP and with libcfrt.so as a command.
+. "$(dirname "$0")/../lib.sh"
+: "${CFRT_AARCH64:?}"
+command -v qemu-aarch64 >/dev/null || { echo "SKIP: qemu-aarch64 (qemu-user) is not installed"; exit 77; }
+LD="$CFRT_AARCH64/lib/libcfrt.so"
+T="$CFRT_AARCH64/tests/cfrt"
+want="$(dirname "$0")/../cfrt/runtime.expected"
+for f in "$LD" "$T/runtime_test" "$T/libtls.so"; do
+	readelf -hW "$f" | grep -qE 'Machine: *AArch64' || fail "$f is not an aarch64 object: $(readelf -hW "$f" 2>&1 | head -3)"
+done
+export CFRT_TEST_VAR=from-the-test
+out=$(cd / && timeout 60 qemu-aarch64 "$T/runtime_test" 2>&1) || fail "PT_INTERP run exited $?: $out"
+diff <(echo "$out") "$want" >&2 || fail "PT_INTERP output differs"
+out=$(cd / && timeout 60 qemu-aarch64 "$LD" "$T/runtime_test" 2>&1) || fail "command run exited $?: $out"
+diff <(echo "$out") "$want" >&2 || fail "command output differs"
+note "runtime test under qemu-aarch64, both ways: $(wc -l <<<"$out") lines as expected"
+interp=$(readelf -l "$T/runtime_test" | sed -n 's/.*program interpreter: \(.*\)]/\1/p')
+[ "$interp" = "$LD" ] || fail "PT_INTERP is $interp"
+[ -z "$(readelf -d "$LD" | grep NEEDED)" ] || fail "libcfrt.so has DT_NEEDED entries"
+# What the run above exercised on this machine's relocation side.
+relocs=$(readelf -rW "$T/runtime_test" "$T/libtls.so")
+for r in R_AARCH64_TLSDESC R_AARCH64_TLS_TPREL64 R_AARCH64_JUMP_SLOT R_AARCH64_GLOB_DAT R_AARCH64_RELATIVE; do
+	expect "$relocs" "$r" "relocations of the runtime test"
+done
+exit 0
