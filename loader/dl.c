@@ -6,9 +6,6 @@
 #include "internal.h"
 #include "libc.h"
 
-size_t __cfrt_nsyms(struct dso *p);
-void __cfrt_fini_dso(struct dso *p);
-
 static volatile int dl_lock;
 static char dl_err[512];
 static int dl_err_set;

@@ -166,9 +166,6 @@ static char *absolute(const char *path)
 	return r;
 }
 
-extern struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen);
-extern char *__cfrt_self_exe(void);
-void __cfrt_init_stdio(void);
 extern void _dl_debug_state(void);
 
 static void stage2(size_t *sp, size_t *dynv)

@@ -92,10 +92,17 @@ static inline struct pthread *__cfrt_self(void)
 	return SELF_OF(__get_tp());
 }
 
+extern char **__environ;        /* exported, as glibc's */
+
+/* Everything below is the runtime's own: hidden, as musl's internals are,
+ * so libcfrt.so exports only the libc and dl API (and the debugger
+ * contract, _r_debug and _dl_debug_state), and calls and data references
+ * inside it bind directly, with no GOT or PLT. */
+#pragma GCC visibility push(hidden)
+
 /* Globals of the loader: one process, one loader. */
 extern struct dso *__cfrt_head, *__cfrt_tail, *__cfrt_ldso;
 extern size_t __cfrt_tls_static_size, __cfrt_tls_static_align, __cfrt_tls_cnt;
-extern char **__environ;
 extern size_t __cfrt_auxv[64];  /* AT_* values by type */
 extern uintptr_t __cfrt_pagesize;
 extern const char *__cfrt_progname;
@@ -137,5 +144,12 @@ size_t __cfrt_tls_block_size(void);
 void __cfrt_core_install(void);
 void __cfrt_stdio_flush_all(void);
 void __cfrt_relro(struct dso *p);
+struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen);
+char *__cfrt_self_exe(void);
+void __cfrt_init_stdio(void);
+size_t __cfrt_nsyms(struct dso *p);
+void __cfrt_fini_dso(struct dso *p);
+
+#pragma GCC visibility pop
 
 #endif
