@@ -60,6 +60,7 @@ void *dlopen(const char *file, int mode)
 			struct dso *next = q->next;
 			__cfrt_munmap(q->map, q->map_len);
 			free(q->deps);
+			free(q->path);
 			free(q);
 			q = next;
 		}

@@ -316,6 +316,10 @@ int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
 		for (Dyn *d = p->dynv; d->d_tag; d++)
 			cnt += d->d_tag == DT_NEEDED;
 		p->deps = calloc(cnt + 1, sizeof *p->deps);
+		if (!p->deps) {
+			snprintf(err, errlen, "%s: out of memory for its dependencies", p->is_main ? __cfrt_progname : p->name);
+			return -1;
+		}
 		for (Dyn *d = p->dynv; d->d_tag; d++) {
 			if (d->d_tag != DT_NEEDED)
 				continue;
