@@ -243,8 +243,12 @@ static void stage2(size_t *sp, size_t *dynv)
 	ldso.path = ldso.name;
 
 	__cfrt_head = __cfrt_tail = &app;
-	if (__cfrt_load_deps(&app, err, sizeof err) != 0)
-		__cfrt_fatal("%s", err);
+	/* Every missing library is named (once), then, when none is missing,
+	 * every missing symbol, before exit 127, as musl's ldso_fail; symbols
+	 * are not looked for without their libraries: that would only repeat
+	 * the libraries' absence. */
+	if (__cfrt_load_deps(&app, NULL, 0) != 0)
+		__syscall1(SYS_exit_group, 127);
 	/* The loader comes last in link_map, as debuggers expect. */
 	__cfrt_tail->next = &ldso;
 	ldso.prev = __cfrt_tail;
@@ -263,9 +267,11 @@ static void stage2(size_t *sp, size_t *dynv)
 
 	/* Dependencies first, the program last (its COPY relocations read
 	 * initialized data of the libraries). */
+	int bad = 0;
 	for (struct dso *p = __cfrt_tail; p; p = p->prev)
-		if (__cfrt_reloc_all(p, err, sizeof err) != 0)
-			__cfrt_fatal("%s", err);
+		bad |= __cfrt_reloc_all(p, NULL, 0);
+	if (bad)
+		__syscall1(SYS_exit_group, 127);
 	__cfrt_debug_begin(1);  /* RT_ADD: gdb sees the initial set appear */
 	for (struct dso *p = __cfrt_head; p; p = p->next) {
 		__cfrt_debug_add(p);

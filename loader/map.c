@@ -306,8 +306,32 @@ struct dso *__cfrt_load_library(const char *name, struct dso *needed_by, char *e
 	return p;
 }
 
+/* Records NAME; says whether it was recorded before. */
+static int reported_before(const char *name)
+{
+	static char names[2048];
+	static size_t used;
+	for (const char *s = names; s < names + used; s += strlen(s) + 1)
+		if (!strcmp(s, name))
+			return 1;
+	size_t n = strlen(name) + 1;
+	if (used + n <= sizeof names) {
+		memcpy(names + used, name, n);
+		used += n;
+	}
+	return 0;
+}
+
+/* Loads what FIRST and everything after it need. With ERR set (dlopen)
+ * the first failure ends the walk; with ERR NULL (start-up) each missing
+ * library is printed once and the walk goes on, so that all of them are
+ * named before the exit (musl's ldso_fail). */
 int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
 {
+	char buf[512];
+	char *e = err ? err : buf;
+	size_t el = err ? errlen : sizeof buf;
+	int failed = 0;
 	/* Breadth first: walk the list while it grows. */
 	for (struct dso *p = first; p; p = p->next) {
 		if (p->deps || p->is_ldso)
@@ -317,17 +341,26 @@ int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
 			cnt += d->d_tag == DT_NEEDED;
 		p->deps = calloc(cnt + 1, sizeof *p->deps);
 		if (!p->deps) {
-			snprintf(err, errlen, "%s: out of memory for its dependencies", p->is_main ? __cfrt_progname : p->name);
+			snprintf(e, el, "%s: out of memory for its dependencies", p->is_main ? __cfrt_progname : p->name);
+			if (!err)
+				__cfrt_fatal("%s", buf);
 			return -1;
 		}
 		for (Dyn *d = p->dynv; d->d_tag; d++) {
 			if (d->d_tag != DT_NEEDED)
 				continue;
-			struct dso *dep = __cfrt_load_library(p->strings + d->d_un.d_val, p, err, errlen);
-			if (!dep)
-				return -1;
+			const char *name = p->strings + d->d_un.d_val;
+			struct dso *dep = __cfrt_load_library(name, p, e, el);
+			if (!dep) {
+				if (err)
+					return -1;
+				if (!reported_before(name))
+					__cfrt_print(2, "cfrt: %s\n", buf);
+				failed = -1;
+				continue;
+			}
 			p->deps[p->ndeps++] = dep;
 		}
 	}
-	return 0;
+	return failed;
 }

@@ -27,10 +27,26 @@ void __cfrt_decode_dyn(struct dso *p)
 /* The static TLSDESC resolver (start.S): returns the descriptor's second word. */
 extern char __cfrt_tlsdesc_static[] __attribute__((visibility("hidden")));
 
+/* An error in P's relocations: into ERR (dlopen: the first one ends the
+ * call), or with ERR NULL (start-up) printed at once, so that every
+ * missing symbol is listed before the exit (musl's ldso_fail). */
+static int reloc_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err ? err : buf, err ? errlen : sizeof buf, fmt, ap);
+	va_end(ap);
+	if (!err)
+		__cfrt_print(2, "cfrt: %s\n", buf);
+	return -1;
+}
+
 /* One table of STRIDE words per entry: 2 for REL (the addend is in place),
  * 3 for RELA, as musl's do_relocs reads them. */
 static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t stride, char *err, size_t errlen)
 {
+	int bad = 0;
 	for (; size >= stride * sizeof(size_t); rel += stride, size -= stride * sizeof(size_t)) {
 		uint32_t type = R_TYPE(rel[1]), si = R_SYM(rel[1]);
 		size_t *where = (size_t *)(p->base + rel[0]);
@@ -56,9 +72,11 @@ static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t strid
 			def = (sym->st_info >> 4) == STB_LOCAL ? sym
 							       : __cfrt_lookup(name, p, type == REL_COPY ? p : NULL, &dd);
 			if (!def && (sym->st_info >> 4) != STB_WEAK) {
-				snprintf(err, errlen, "%s: symbol not found: %s",
-					 p->is_main ? __cfrt_progname : p->name, name);
-				return -1;
+				bad = reloc_error(err, errlen, "%s: symbol not found: %s",
+						  p->is_main ? __cfrt_progname : p->name, name);
+				if (err)
+					return -1;
+				continue;
 			}
 			if ((sym->st_info >> 4) == STB_LOCAL)
 				dd = p;
@@ -72,9 +90,11 @@ static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t strid
 		     || type == REL_TLSDESC
 #endif
 		     ) && dd->tls_id == 0 && def) {
-			snprintf(err, errlen, "%s: TLS of %s is not in static TLS (dlopen'ed?)", p->name,
-				 p->strings + sym->st_name);
-			return -1;
+			bad = reloc_error(err, errlen, "%s: TLS of %s is not in static TLS (dlopen'ed?)", p->name,
+					  p->strings + sym->st_name);
+			if (err)
+				return -1;
+			continue;
 		}
 		switch (type) {
 		case REL_RELATIVE: *where = p->base + addend; break;
@@ -97,12 +117,13 @@ static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t strid
 			break;
 #endif
 		default:
-			snprintf(err, errlen, "%s: unsupported relocation type %u", p->is_main ? __cfrt_progname : p->name,
-				 type);
-			return -1;
+			bad = reloc_error(err, errlen, "%s: unsupported relocation type %u",
+					  p->is_main ? __cfrt_progname : p->name, type);
+			if (err)
+				return -1;
 		}
 	}
-	return 0;
+	return bad;
 }
 
 int __cfrt_reloc_all(struct dso *p, char *err, size_t errlen)
@@ -110,11 +131,15 @@ int __cfrt_reloc_all(struct dso *p, char *err, size_t errlen)
 	if (p->relocated)
 		return 0;
 	p->relocated = 1;
-	if (do_relocs(p, (const size_t *)(p->base + p->dyn[DT_REL]), p->dyn[DT_RELSZ], 2, err, errlen) != 0 ||
-	    do_relocs(p, (const size_t *)(p->base + p->dyn[DT_RELA]), p->dyn[DT_RELASZ], 3, err, errlen) != 0)
-		return -1;
+	/* With ERR NULL every table is done, each error printed on the way. */
+	int bad = do_relocs(p, (const size_t *)(p->base + p->dyn[DT_REL]), p->dyn[DT_RELSZ], 2, err, errlen);
+	if (!bad || !err)
+		bad |= do_relocs(p, (const size_t *)(p->base + p->dyn[DT_RELA]), p->dyn[DT_RELASZ], 3, err, errlen);
 	size_t stride = p->dyn[DT_PLTREL] == DT_REL ? 2 : 3;
-	return do_relocs(p, (const size_t *)(p->base + p->dyn[DT_JMPREL]), p->dyn[DT_PLTRELSZ], stride, err, errlen);
+	if (!bad || !err)
+		bad |= do_relocs(p, (const size_t *)(p->base + p->dyn[DT_JMPREL]), p->dyn[DT_PLTRELSZ], stride, err,
+				 errlen);
+	return bad;
 }
 
 void __cfrt_relro(struct dso *p)
