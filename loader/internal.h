@@ -77,7 +77,6 @@ struct pthread {
 	unsigned char *map_base;
 	size_t map_size;
 	volatile int exited;
-	void *dlerror_buf;
 };
 
 #ifdef TLS_ABOVE_TP
@@ -134,7 +133,6 @@ Sym *__cfrt_lookup_in(struct dso *p, const char *name);
 void __cfrt_do_init(struct dso *p);
 void __cfrt_run_fini(void);
 void __cfrt_debug_add(struct dso *p);
-void __cfrt_debug_remove(struct dso *p);
 void __cfrt_debug_begin(int state);
 void __cfrt_debug_end(void);
 void __cfrt_tls_layout(struct dso *p);
