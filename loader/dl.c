@@ -113,7 +113,7 @@ void *dlsym(void *h, const char *name)
 	}
 	uintptr_t v = def->base + s->st_value;
 	if ((s->st_info & 0xf) == STT_GNU_IFUNC)
-		v = ((uintptr_t(*)(void))v)();
+		v = __cfrt_ifunc(v);
 	return (void *)v;
 }
 

@@ -142,6 +142,7 @@ size_t __cfrt_tls_block_size(void);
 void __cfrt_core_install(void);
 void __cfrt_stdio_flush_all(void);
 void __cfrt_relro(struct dso *p);
+uintptr_t __cfrt_ifunc(uintptr_t fn);
 struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen);
 char *__cfrt_self_exe(void);
 void __cfrt_init_stdio(void);

@@ -27,6 +27,14 @@ void __cfrt_decode_dyn(struct dso *p)
 /* The static TLSDESC resolver (start.S): returns the descriptor's second word. */
 extern char __cfrt_tlsdesc_static[] __attribute__((visibility("hidden")));
 
+/* Runs the IFUNC resolver at FN. Resolvers on aarch64 are handed AT_HWCAP
+ * (glibc's convention there; without its _IFUNC_ARG_HWCAP bit they read
+ * nothing else); elsewhere the argument is ignored. */
+uintptr_t __cfrt_ifunc(uintptr_t fn)
+{
+	return ((uintptr_t(*)(size_t))fn)(__cfrt_auxv[AT_HWCAP]);
+}
+
 /* An error in P's relocations: into ERR (dlopen: the first one ends the
  * call), or with ERR NULL (start-up) printed at once, so that every
  * missing symbol is listed before the exit (musl's ldso_fail). */
@@ -82,7 +90,7 @@ static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t strid
 				dd = p;
 			val = def ? dd->base + def->st_value : 0;
 			if (def && (def->st_info & 0xf) == STT_GNU_IFUNC)
-				val = ((uintptr_t(*)(void))val)();
+				val = __cfrt_ifunc(val);
 		}
 		size_t sv = def ? def->st_value : 0;
 		if ((type == REL_TPOFF
@@ -105,7 +113,7 @@ static int do_relocs(struct dso *p, const size_t *rel, size_t size, size_t strid
 			if (def)
 				memcpy(where, (void *)val, sym->st_size);
 			break;
-		case REL_IRELATIVE: *where = ((uintptr_t(*)(void))(p->base + addend))(); break;
+		case REL_IRELATIVE: *where = __cfrt_ifunc(p->base + addend); break;
 		case REL_DTPMOD: *where = dd->tls_id; break;
 		case REL_DTPOFF: *where = sv + addend; break;
 		case REL_TPOFF: *where = __cfrt_tpoff(dd, sv, addend); break;
