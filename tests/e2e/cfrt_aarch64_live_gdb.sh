@@ -6,12 +6,8 @@
 # CFRT_CORE core of the same program places it (qemu-user lays a program
 # out the same way on every run).
 . "$(dirname "$0")/../lib.sh"
-: "${CFRT_AARCH64:?}"
-command -v qemu-aarch64 >/dev/null || { echo "SKIP: qemu-aarch64 (qemu-user) is not installed"; exit 77; }
-need_cmd gdb-multiarch jq
-LD="$CFRT_AARCH64/lib/libcfrt.so"
-mkdir -p "$WORK/s"
-cp -a "$CFRT_AARCH64/samples/cfrt/." "$WORK/s/"
+. "$(dirname "$0")/../cfrt/aarch64.sh"
+cfrt_aarch64_samples
 cd "$WORK/s" || fail "no $WORK/s"
 
 sock="$WORK/gdb.sock"

@@ -5,9 +5,7 @@
 # PT_INTERP and with libcfrt.so as a command; as a PIE and as an ET_EXEC
 # (whose non-PIC code brings COPY relocations).
 . "$(dirname "$0")/../lib.sh"
-: "${CFRT_AARCH64:?}"
-command -v qemu-aarch64 >/dev/null || { echo "SKIP: qemu-aarch64 (qemu-user) is not installed"; exit 77; }
-LD="$CFRT_AARCH64/lib/libcfrt.so"
+. "$(dirname "$0")/../cfrt/aarch64.sh"
 T="$CFRT_AARCH64/tests/cfrt"
 want="$(dirname "$0")/../cfrt/runtime.expected"
 for f in "$LD" "$T/runtime_test" "$T/libtls.so"; do

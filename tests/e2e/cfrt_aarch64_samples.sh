@@ -7,12 +7,8 @@
 # (an independent writer) must give the same crashed-thread registers and
 # the same module biases.
 . "$(dirname "$0")/../lib.sh"
-: "${CFRT_AARCH64:?}"
-command -v qemu-aarch64 >/dev/null || { echo "SKIP: qemu-aarch64 (qemu-user) is not installed"; exit 77; }
-need_cmd gdb-multiarch jq
-LD="$CFRT_AARCH64/lib/libcfrt.so"
-mkdir -p "$WORK/s"
-cp -a "$CFRT_AARCH64/samples/cfrt/." "$WORK/s/"
+. "$(dirname "$0")/../cfrt/aarch64.sh"
+cfrt_aarch64_samples
 
 cfrt_core() { # cfrt_core NAME CMD... : CFRT_CORE of CMD run under qemu, as $WORK/s/NAME
 	rm -f "$WORK/s/cfrt.core"
