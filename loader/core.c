@@ -56,7 +56,7 @@ static long sys_write_all(int fd, const void *p, size_t n)
 
 static size_t read_file(const char *path, char *buf, size_t cap)
 {
-	int fd = (int)__syscall4(SYS_openat, -100, (long)path, O_RDONLY | O_CLOEXEC, 0);
+	int fd = (int)__syscall4(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
 	size_t n = 0;
@@ -169,7 +169,7 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 	/* Threads: ask each for its registers, wait a little for the answers. */
 	int me = (int)__syscall0(SYS_gettid), pid = (int)__syscall0(SYS_getpid);
 	char *dents = notes;
-	int dfd = (int)__syscall4(SYS_openat, -100, (long)"/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int dfd = (int)__syscall4(SYS_openat, AT_FDCWD, (long)"/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	int asked = 0;
 	long nd;
 	while (dfd >= 0 && (nd = __syscall3(SYS_getdents64, dfd, (long)dents, 65536)) > 0)
@@ -221,14 +221,15 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 	memcpy(ps + 40, prog, plen < 15 ? plen : 15);
 	memcpy(ps + 56, cmd, cl < 79 ? cl : 79);
 	note(&o, "CORE", NT_PRPSINFO, ps, sizeof ps);
-	note(&o, "CORE", 0x53494749 /* NT_SIGINFO */, si, 128);
+	note(&o, "CORE", NT_SIGINFO, si, 128);
 	char auxv[1024];
 	size_t al = read_file("/proc/self/auxv", auxv, sizeof auxv);
 	note(&o, "CORE", NT_AUXV, auxv, al);
 
-	/* NT_FILE: count, page size, (start, end, page offset) each, then names. */
+	/* NT_FILE: count, page size, (start, end, page offset) each, then
+	 * names; words are the ELF class's. */
 	char *file = o + 20 + 8 + 4;  /* room for the note header ("CORE\0" padded) */
-	uint64_t *w = (uint64_t *)file, count = 0;
+	size_t *w = (size_t *)file, count = 0;
 	for (size_t i = 0; i < nmaps; i++)
 		count += m[i].name[0] == '/';
 	w[0] = count;
@@ -241,7 +242,7 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 			w[4 + 3 * k] = m[i].offset / pg;
 			k++;
 		}
-	char *names = file + 16 + 24 * count;
+	char *names = file + 2 * sizeof *w + 3 * sizeof *w * count;
 	for (size_t i = 0; i < nmaps; i++)
 		if (m[i].name[0] == '/') {
 			size_t l = strlen(m[i].name) + 1;
@@ -249,7 +250,7 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 			names += l;
 		}
 	size_t flen = (size_t)(names - file);
-	uint32_t h[3] = {5, (uint32_t)flen, 0x46494c45};
+	uint32_t h[3] = {5, (uint32_t)flen, NT_FILE};
 	memcpy(o, h, 12);
 	memcpy(o + 12, "CORE\0\0\0", 8);
 	memmove(o + 20, file, flen);
@@ -263,8 +264,8 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 	off = (off + notes_len + pg - 1) & -pg;
 	Ehdr eh = {0};
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_ident[EI_CLASS] = CFRT_ELFCLASS;
+	eh.e_ident[EI_DATA] = CFRT_ELFDATA;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
 	/* No "LINUX" FPU notes here: say the OS in the header (lldb needs one or the other). */
 	eh.e_ident[7] = 3; /* EI_OSABI = ELFOSABI_GNU */
@@ -277,7 +278,7 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 	eh.e_phnum = (uint16_t)nph;
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.%d.tmp", core_path, pid);
-	int fd = (int)__syscall4(SYS_openat, -100, (long)tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = (int)__syscall4(SYS_openat, AT_FDCWD, (long)tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	sys_write_all(fd, &eh, sizeof eh);
@@ -298,7 +299,7 @@ static void write_core(int sig, siginfo_t *si, void *uc)
 			if (sys_write_all(fd, (void *)a, pg) != 0)
 				sys_write_all(fd, zero, pg);  /* unreadable page: a hole of zeros */
 	__syscall1(SYS_close, fd);
-	__syscall2(SYS_rename, (long)tmp, (long)core_path);
+	__syscall4(SYS_renameat, AT_FDCWD, (long)tmp, AT_FDCWD, (long)core_path);
 	__cfrt_munmap(scratch, 8u << 20);
 }
 

@@ -46,8 +46,3 @@ void __cfrt_debug_add(struct dso *p)
 		if (d->d_tag == DT_DEBUG)
 			d->d_un.d_ptr = (uintptr_t)&_r_debug;
 }
-
-void __cfrt_debug_remove(struct dso *p)
-{
-	(void)p;
-}

@@ -6,9 +6,6 @@
 #include "internal.h"
 #include "libc.h"
 
-size_t __cfrt_nsyms(struct dso *p);
-void __cfrt_fini_dso(struct dso *p);
-
 static volatile int dl_lock;
 static char dl_err[512];
 static int dl_err_set;
@@ -63,6 +60,7 @@ void *dlopen(const char *file, int mode)
 			struct dso *next = q->next;
 			__cfrt_munmap(q->map, q->map_len);
 			free(q->deps);
+			free(q->path);
 			free(q);
 			q = next;
 		}
@@ -115,7 +113,7 @@ void *dlsym(void *h, const char *name)
 	}
 	uintptr_t v = def->base + s->st_value;
 	if ((s->st_info & 0xf) == STT_GNU_IFUNC)
-		v = ((uintptr_t(*)(void))v)();
+		v = __cfrt_ifunc(v);
 	return (void *)v;
 }
 

@@ -35,18 +35,22 @@ __attribute__((visibility("hidden"))) void __dls1(size_t *sp, size_t *dynv)
 		if (dynv[i] < DT_NUM)
 			dyn[dynv[i]] = dynv[i + 1];
 	const Sym *syms = (const Sym *)(base + dyn[DT_SYMTAB]);
-	const Rela *tables[2] = {(const Rela *)(base + dyn[DT_RELA]), (const Rela *)(base + dyn[DT_JMPREL])};
-	size_t sizes[2] = {dyn[DT_RELASZ], dyn[DT_PLTRELSZ]};
-	for (int t = 0; t < 2; t++)
-		for (size_t i = 0; i < sizes[t] / sizeof(Rela); i++) {
-			const Rela *r = &tables[t][i];
-			size_t *where = (size_t *)(base + r->r_offset);
-			uint32_t type = R_TYPE(r->r_info), s = R_SYM(r->r_info);
+	/* REL, RELA and the PLT table (either), entries of 2 or 3 words. */
+	const size_t *tables[3] = {(const size_t *)(base + dyn[DT_REL]), (const size_t *)(base + dyn[DT_RELA]),
+				   (const size_t *)(base + dyn[DT_JMPREL])};
+	size_t sizes[3] = {dyn[DT_RELSZ], dyn[DT_RELASZ], dyn[DT_PLTRELSZ]};
+	size_t strides[3] = {2, 3, dyn[DT_PLTREL] == DT_REL ? 2 : 3};
+	for (int t = 0; t < 3; t++)
+		for (size_t i = 0; i + strides[t] <= sizes[t] / sizeof(size_t); i += strides[t]) {
+			const size_t *r = &tables[t][i];
+			size_t *where = (size_t *)(base + r[0]);
+			uint32_t type = R_TYPE(r[1]), s = R_SYM(r[1]);
+			size_t addend = strides[t] == 3 ? r[2] : type == REL_GOT || type == REL_PLT ? 0 : *where;
 			if (type == REL_RELATIVE)
-				*where = base + r->r_addend;
+				*where = base + addend;
 			else if (type == REL_SYMBOLIC || type == REL_GOT || type == REL_PLT)
 				/* -Bsymbolic: every symbol we reference is our own. */
-				*where = base + syms[s].st_value + (type == REL_SYMBOLIC ? r->r_addend : 0);
+				*where = base + syms[s].st_value + addend;
 		}
 	/* Nothing above may be reordered past this point. */
 	__asm__ volatile("" ::: "memory");
@@ -102,7 +106,7 @@ static void enter_secure_mode(void)
 		struct stat_min st;
 		if (__cfrt_fstat(fd, &st) == 0)
 			continue;
-		if (__syscall4(SYS_openat, -100, (long)"/dev/null", O_RDWR, 0) != fd)
+		if (__syscall4(SYS_openat, AT_FDCWD, (long)"/dev/null", O_RDWR, 0) != fd)
 			__syscall1(SYS_exit_group, 127);
 	}
 	/* Remove in place; the array keeps its end, so a spare NULL follows. */
@@ -162,9 +166,6 @@ static char *absolute(const char *path)
 	return r;
 }
 
-extern struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen);
-extern char *__cfrt_self_exe(void);
-void __cfrt_init_stdio(void);
 extern void _dl_debug_state(void);
 
 static void stage2(size_t *sp, size_t *dynv)
@@ -172,7 +173,7 @@ static void stage2(size_t *sp, size_t *dynv)
 	/* errno and friends live behind the thread pointer: give them a home
 	 * before anything can fail. */
 	early_self.self = &early_self;
-	__set_tp(&early_self);
+	__set_tp(TP_OF(&early_self));
 
 	size_t argc = sp[0];
 	char **argv = (char **)(sp + 1);
@@ -242,8 +243,12 @@ static void stage2(size_t *sp, size_t *dynv)
 	ldso.path = ldso.name;
 
 	__cfrt_head = __cfrt_tail = &app;
-	if (__cfrt_load_deps(&app, err, sizeof err) != 0)
-		__cfrt_fatal("%s", err);
+	/* Every missing library is named (once), then, when none is missing,
+	 * every missing symbol, before exit 127, as musl's ldso_fail; symbols
+	 * are not looked for without their libraries: that would only repeat
+	 * the libraries' absence. */
+	if (__cfrt_load_deps(&app, NULL, 0) != 0)
+		__syscall1(SYS_exit_group, 127);
 	/* The loader comes last in link_map, as debuggers expect. */
 	__cfrt_tail->next = &ldso;
 	ldso.prev = __cfrt_tail;
@@ -257,14 +262,16 @@ static void stage2(size_t *sp, size_t *dynv)
 		__cfrt_fatal("out of memory for TLS");
 	struct pthread *self = __cfrt_tls_init(mem, tls);
 	self->errno_val = early_self.errno_val;
-	__set_tp(self);
+	__set_tp(TP_OF(self));
 	self->tid = (int)__syscall1(SYS_set_tid_address, (long)&self->tid);
 
 	/* Dependencies first, the program last (its COPY relocations read
 	 * initialized data of the libraries). */
+	int bad = 0;
 	for (struct dso *p = __cfrt_tail; p; p = p->prev)
-		if (__cfrt_reloc_all(p, err, sizeof err) != 0)
-			__cfrt_fatal("%s", err);
+		bad |= __cfrt_reloc_all(p, NULL, 0);
+	if (bad)
+		__syscall1(SYS_exit_group, 127);
 	__cfrt_debug_begin(1);  /* RT_ADD: gdb sees the initial set appear */
 	for (struct dso *p = __cfrt_head; p; p = p->next) {
 		__cfrt_debug_add(p);

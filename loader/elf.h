@@ -1,5 +1,6 @@
-/* The ELF definitions the loader needs (from the gABI and the x86-64
- * psABI), so that a freestanding build depends on no libc header. */
+/* The ELF definitions the loader needs (from the gABI and the psABIs), so
+ * that a freestanding build depends on no libc header. Both classes are
+ * here; internal.h picks the one the architecture's reloc.h names. */
 #ifndef CFRT_ELF_H
 #define CFRT_ELF_H
 #include <stdint.h>
@@ -37,11 +38,51 @@ typedef struct {
 	int64_t r_addend;
 } Elf64_Rela;
 
+typedef struct {
+	uint64_t r_offset, r_info;
+} Elf64_Rel;
+
+typedef struct {
+	unsigned char e_ident[16];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint32_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+} Elf32_Ehdr;
+
+typedef struct {
+	uint32_t p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
+} Elf32_Phdr;
+
+typedef struct {
+	uint32_t st_name, st_value, st_size;
+	unsigned char st_info, st_other;
+	uint16_t st_shndx;
+} Elf32_Sym;
+
+typedef struct {
+	int32_t d_tag;
+	union {
+		uint32_t d_val, d_ptr;
+	} d_un;
+} Elf32_Dyn;
+
+typedef struct {
+	uint32_t r_offset, r_info;
+	int32_t r_addend;
+} Elf32_Rela;
+
+typedef struct {
+	uint32_t r_offset, r_info;
+} Elf32_Rel;
+
 #define ELFMAG "\177ELF"
 #define SELFMAG 4
 #define EI_CLASS 4
 #define EI_DATA 5
 #define EI_VERSION 6
+#define ELFCLASS32 1
 #define ELFCLASS64 2
 #define ELFDATA2LSB 1
 #define EV_CURRENT 1
@@ -49,6 +90,7 @@ typedef struct {
 #define ET_DYN 3
 #define ET_CORE 4
 #define EM_X86_64 62
+#define EM_AARCH64 183
 
 #define PT_LOAD 1
 #define PT_DYNAMIC 2
@@ -73,6 +115,8 @@ typedef struct {
 #define DT_FINI 13
 #define DT_SONAME 14
 #define DT_RPATH 15
+#define DT_REL 17
+#define DT_RELSZ 18
 #define DT_PLTREL 20
 #define DT_DEBUG 21
 #define DT_JMPREL 23
@@ -101,6 +145,8 @@ typedef struct {
 #define NT_PRSTATUS 1
 #define NT_PRPSINFO 3
 #define NT_AUXV 6
+#define NT_SIGINFO 0x53494749
+#define NT_FILE 0x46494c45
 
 #define AT_NULL 0
 #define AT_PHDR 3
@@ -113,6 +159,7 @@ typedef struct {
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_HWCAP 16
 #define AT_SECURE 23
 #define AT_EXECFN 31
 #define AT_RANDOM 25

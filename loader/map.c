@@ -19,30 +19,34 @@ static int prot_of(uint32_t f)
 	return (f & PF_R ? PROT_READ : 0) | (f & PF_W ? PROT_WRITE : 0) | (f & PF_X ? PROT_EXEC : 0);
 }
 
-/* Maps the ELF object open on FD into P. Returns 0, or -1 with ERR set. */
+/* Maps the ELF object open on FD into P. Returns 0, or -1 with ERR set and
+ * nothing left behind: every failure leaves through one exit that unmaps
+ * the reservation and frees the headers. */
 static int map_object(int fd, const char *path, struct dso *p, int allow_exec, char *err, size_t errlen)
 {
 	union {
 		Ehdr eh;
 		unsigned char buf[1024];
 	} u;
+	const char *why = NULL;
+	Phdr *ph = NULL;
+	unsigned char *map = (void *)-1;
+	uintptr_t lo = (uintptr_t)-1, hi = 0, pg = __cfrt_pagesize;
 	long n = pread(fd, u.buf, sizeof u.buf, 0);
 	Ehdr *eh = &u.eh;
 	if (n < (long)sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh->e_ident[EI_CLASS] != CFRT_ELFCLASS || eh->e_machine != CFRT_EM ||
 	    (eh->e_type != ET_DYN && !(allow_exec && eh->e_type == ET_EXEC)) || eh->e_phentsize != sizeof(Phdr) ||
 	    eh->e_phnum == 0 || eh->e_phnum > 64) {
-		snprintf(err, errlen, "%s: not an ELF object this loader can run", path);
-		return -1;
+		why = "not an ELF object this loader can run";
+		goto fail;
 	}
 	size_t phsize = eh->e_phnum * sizeof(Phdr);
-	Phdr *ph = malloc(phsize);
+	ph = malloc(phsize);
 	if (!ph || pread(fd, ph, phsize, (long)eh->e_phoff) != (long)phsize) {
-		free(ph);
-		snprintf(err, errlen, "%s: truncated program headers", path);
-		return -1;
+		why = "truncated program headers";
+		goto fail;
 	}
-	uintptr_t lo = (uintptr_t)-1, hi = 0, pg = __cfrt_pagesize;
 	for (size_t i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD) {
 			if ((ph[i].p_vaddr & -pg) < lo)
@@ -51,18 +55,16 @@ static int map_object(int fd, const char *path, struct dso *p, int allow_exec, c
 				hi = ph[i].p_vaddr + ph[i].p_memsz;
 		}
 	if (hi <= lo) {
-		free(ph);
-		snprintf(err, errlen, "%s: nothing to load", path);
-		return -1;
+		why = "nothing to load";
+		goto fail;
 	}
 	hi = (hi + pg - 1) & -pg;
 	/* Reserve the whole span, then map each segment over it. */
-	unsigned char *map = __cfrt_mmap(eh->e_type == ET_EXEC ? (void *)lo : 0, hi - lo, PROT_NONE,
-					 MAP_PRIVATE | MAP_ANONYMOUS | (eh->e_type == ET_EXEC ? MAP_FIXED : 0), -1, 0);
+	map = __cfrt_mmap(eh->e_type == ET_EXEC ? (void *)lo : 0, hi - lo, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | (eh->e_type == ET_EXEC ? MAP_FIXED : 0), -1, 0);
 	if (map == (void *)-1) {
-		free(ph);
 		snprintf(err, errlen, "%s: cannot reserve %lu bytes", path, (unsigned long)(hi - lo));
-		return -1;
+		goto fail;
 	}
 	uintptr_t base = (uintptr_t)map - lo;
 	for (size_t i = 0; i < eh->e_phnum; i++) {
@@ -75,10 +77,8 @@ static int map_object(int fd, const char *path, struct dso *p, int allow_exec, c
 		if (s->p_filesz &&
 		    __cfrt_mmap((void *)start, fend - start, prot | (s->p_memsz > s->p_filesz ? PROT_WRITE : 0),
 				MAP_PRIVATE | MAP_FIXED, fd, (long)off) == (void *)-1) {
-			snprintf(err, errlen, "%s: cannot map a segment", path);
-			__cfrt_munmap(map, hi - lo);
-			free(ph);
-			return -1;
+			why = "cannot map a segment";
+			goto fail;
 		}
 		if (s->p_memsz > s->p_filesz) {
 			/* bss: zero the tail of the last file page, map zeros after it */
@@ -93,18 +93,30 @@ static int map_object(int fd, const char *path, struct dso *p, int allow_exec, c
 				mprotect((void *)start, pgend - start, prot);
 		}
 	}
+	Dyn *dynv = NULL;
+	Phdr *mapped_ph = NULL;
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		Phdr *s = &ph[i];
+		if (s->p_type == PT_PHDR)
+			mapped_ph = (Phdr *)(base + s->p_vaddr);
+		else if (s->p_type == PT_DYNAMIC)
+			dynv = (Dyn *)(base + s->p_vaddr);
+		else if (s->p_type == PT_LOAD && !mapped_ph && eh->e_phoff >= s->p_offset &&
+			 eh->e_phoff + phsize <= s->p_offset + s->p_filesz)
+			mapped_ph = (Phdr *)(base + s->p_vaddr + (eh->e_phoff - s->p_offset));
+	}
+	if (!dynv) {
+		why = "not a dynamic object";
+		goto fail;
+	}
 	p->base = base;
 	p->map = map;
 	p->map_len = hi - lo;
 	p->phnum = eh->e_phnum;
-	p->phdr = NULL;
+	p->dynv = dynv;
 	for (size_t i = 0; i < eh->e_phnum; i++) {
 		Phdr *s = &ph[i];
-		if (s->p_type == PT_PHDR)
-			p->phdr = (Phdr *)(base + s->p_vaddr);
-		else if (s->p_type == PT_DYNAMIC)
-			p->dynv = (Dyn *)(base + s->p_vaddr);
-		else if (s->p_type == PT_GNU_RELRO) {
+		if (s->p_type == PT_GNU_RELRO) {
 			p->relro_start = s->p_vaddr & -pg;
 			p->relro_end = (s->p_vaddr + s->p_memsz) & -pg;
 		} else if (s->p_type == PT_TLS) {
@@ -112,20 +124,19 @@ static int map_object(int fd, const char *path, struct dso *p, int allow_exec, c
 			p->tls_len = s->p_filesz;
 			p->tls_size = s->p_memsz;
 			p->tls_align = s->p_align ? s->p_align : 1;
-		} else if (s->p_type == PT_LOAD && !p->phdr && eh->e_phoff >= s->p_offset &&
-			   eh->e_phoff + phsize <= s->p_offset + s->p_filesz) {
-			p->phdr = (Phdr *)(base + s->p_vaddr + (eh->e_phoff - s->p_offset));
 		}
 	}
-	if (!p->phdr)
-		p->phdr = ph;  /* headers not mapped: keep our copy */
-	else
+	p->phdr = mapped_ph ? mapped_ph : ph;  /* headers not mapped: keep our copy */
+	if (mapped_ph)
 		free(ph);
-	if (!p->dynv) {
-		snprintf(err, errlen, "%s: not a dynamic object", path);
-		return -1;
-	}
 	return 0;
+fail:
+	if (why)
+		snprintf(err, errlen, "%s: %s", path, why);
+	if (map != (void *)-1)
+		__cfrt_munmap(map, hi - lo);
+	free(ph);
+	return -1;
 }
 
 struct dso *__cfrt_map_program(const char *path, struct dso *p, char *err, size_t errlen)
@@ -295,8 +306,32 @@ struct dso *__cfrt_load_library(const char *name, struct dso *needed_by, char *e
 	return p;
 }
 
+/* Records NAME; says whether it was recorded before. */
+static int reported_before(const char *name)
+{
+	static char names[2048];
+	static size_t used;
+	for (const char *s = names; s < names + used; s += strlen(s) + 1)
+		if (!strcmp(s, name))
+			return 1;
+	size_t n = strlen(name) + 1;
+	if (used + n <= sizeof names) {
+		memcpy(names + used, name, n);
+		used += n;
+	}
+	return 0;
+}
+
+/* Loads what FIRST and everything after it need. With ERR set (dlopen)
+ * the first failure ends the walk; with ERR NULL (start-up) each missing
+ * library is printed once and the walk goes on, so that all of them are
+ * named before the exit (musl's ldso_fail). */
 int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
 {
+	char buf[512];
+	char *e = err ? err : buf;
+	size_t el = err ? errlen : sizeof buf;
+	int failed = 0;
 	/* Breadth first: walk the list while it grows. */
 	for (struct dso *p = first; p; p = p->next) {
 		if (p->deps || p->is_ldso)
@@ -305,14 +340,27 @@ int __cfrt_load_deps(struct dso *first, char *err, size_t errlen)
 		for (Dyn *d = p->dynv; d->d_tag; d++)
 			cnt += d->d_tag == DT_NEEDED;
 		p->deps = calloc(cnt + 1, sizeof *p->deps);
+		if (!p->deps) {
+			snprintf(e, el, "%s: out of memory for its dependencies", p->is_main ? __cfrt_progname : p->name);
+			if (!err)
+				__cfrt_fatal("%s", buf);
+			return -1;
+		}
 		for (Dyn *d = p->dynv; d->d_tag; d++) {
 			if (d->d_tag != DT_NEEDED)
 				continue;
-			struct dso *dep = __cfrt_load_library(p->strings + d->d_un.d_val, p, err, errlen);
-			if (!dep)
-				return -1;
+			const char *name = p->strings + d->d_un.d_val;
+			struct dso *dep = __cfrt_load_library(name, p, e, el);
+			if (!dep) {
+				if (err)
+					return -1;
+				if (!reported_before(name))
+					__cfrt_print(2, "cfrt: %s\n", buf);
+				failed = -1;
+				continue;
+			}
 			p->deps[p->ndeps++] = dep;
 		}
 	}
-	return 0;
+	return failed;
 }

@@ -22,7 +22,7 @@ void __cfrt_init_stdio(void)
 {
 	/* Line-buffered on a terminal, fully buffered into files and pipes. */
 	unsigned long ws[4];
-	files[1].mode = __syscall3(16 /* SYS_ioctl */, 1, 0x5413 /* TIOCGWINSZ */, (long)ws) == 0 ? 1 : 2;
+	files[1].mode = __syscall3(SYS_ioctl, 1, 0x5413 /* TIOCGWINSZ */, (long)ws) == 0 ? 1 : 2;
 }
 
 static int flush(FILE *f)

@@ -37,7 +37,7 @@ int pthread_create(pthread_t *res, const pthread_attr_t *attr, void *(*fn)(void 
 	t->detach_state = attr && attr->detached;
 	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |
 		    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
-	long r = __clone(start, map + guard + stack, flags, t, &t->tid, t, &t->tid);
+	long r = __clone(start, map + guard + stack, flags, t, &t->tid, TP_OF(t), &t->tid);
 	if (r < 0) {
 		__cfrt_munmap(map, size);
 		return (int)-r;
@@ -68,7 +68,7 @@ int pthread_detach(pthread_t th)
 
 pthread_t pthread_self(void)
 {
-	return (pthread_t)__get_tp();
+	return (pthread_t)__cfrt_self();
 }
 
 int pthread_equal(pthread_t a, pthread_t b)
@@ -78,7 +78,7 @@ int pthread_equal(pthread_t a, pthread_t b)
 
 void pthread_exit(void *result)
 {
-	struct pthread *self = __get_tp();
+	struct pthread *self = __cfrt_self();
 	self->result = result;
 	for (;;)
 		__syscall1(SYS_exit, 0);
@@ -129,7 +129,7 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 
 int pthread_mutex_trylock(pthread_mutex_t *m)
 {
-	int me = ((struct pthread *)__get_tp())->tid;
+	int me = __cfrt_self()->tid;
 	if (m->type == PTHREAD_MUTEX_RECURSIVE && m->owner == me && m->lock) {
 		m->count++;
 		return 0;
@@ -147,7 +147,7 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 		return 0;
 	while (__sync_lock_test_and_set(&m->lock, 2) != 0)
 		__cfrt_futex_wait(&m->lock, 2);
-	m->owner = ((struct pthread *)__get_tp())->tid;
+	m->owner = __cfrt_self()->tid;
 	m->count = 1;
 	return 0;
 }

@@ -2,11 +2,13 @@
 #include "internal.h"
 #include "libc.h"
 
+#ifdef ARCH_SA_RESTORER
 extern void __restore_rt(void) __attribute__((visibility("hidden")));
+#endif
 
 int *__errno_location(void)
 {
-	return &((struct pthread *)__get_tp())->errno_val;
+	return &__cfrt_self()->errno_val;
 }
 
 long __cfrt_sys_ret(long r)
@@ -25,13 +27,17 @@ ssize_t write(int fd, const void *buf, size_t n) { RET(__syscall3(SYS_write, fd,
 ssize_t pread(int fd, void *buf, size_t n, off_t off) { RET(__syscall4(SYS_pread64, fd, (long)buf, (long)n, off)); }
 off_t lseek(int fd, off_t off, int whence) { RET(__syscall3(SYS_lseek, fd, off, whence)); }
 int close(int fd) { return (int)__cfrt_sys_ret(__syscall1(SYS_close, fd)); }
-int unlink(const char *path) { return (int)__cfrt_sys_ret(__syscall1(SYS_unlink, (long)path)); }
-ssize_t readlink(const char *p, char *b, size_t n) { RET(__syscall3(SYS_readlink, (long)p, (long)b, (long)n)); }
+int unlink(const char *path) { return (int)__cfrt_sys_ret(__syscall3(SYS_unlinkat, AT_FDCWD, (long)path, 0)); }
+ssize_t readlink(const char *p, char *b, size_t n)
+{
+	RET(__syscall4(SYS_readlinkat, AT_FDCWD, (long)p, (long)b, (long)n));
+}
 pid_t getpid(void) { return (pid_t)__syscall0(SYS_getpid); }
 pid_t getppid(void) { return (pid_t)__syscall0(SYS_getppid); }
 pid_t gettid(void) { return (pid_t)__syscall0(SYS_gettid); }
 int mprotect(void *a, size_t n, int prot) { return (int)__cfrt_sys_ret(__syscall3(SYS_mprotect, (long)a, (long)n, prot)); }
-int pause(void) { return (int)__cfrt_sys_ret(__syscall0(SYS_pause)); }
+/* ppoll with nothing to poll and no timeout: what pause is where no pause exists. */
+int pause(void) { return (int)__cfrt_sys_ret(__syscall4(SYS_ppoll, 0, 0, 0, 0)); }
 void _exit(int status)
 {
 	for (;;)
@@ -44,7 +50,7 @@ int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	int mode = va_arg(ap, int);
 	va_end(ap);
-	return (int)__cfrt_sys_ret(__syscall4(SYS_openat, -100, (long)path, flags | O_CLOEXEC, mode));
+	return (int)__cfrt_sys_ret(__syscall4(SYS_openat, AT_FDCWD, (long)path, flags | O_CLOEXEC, mode));
 }
 
 int __cfrt_fstat(int fd, struct stat_min *st)
@@ -109,7 +115,9 @@ void __cfrt_unlock(volatile int *l)
 	__cfrt_futex_wake(l, 1);
 }
 
-/* Signals: the kernel's sigaction wants a restorer and an 8-byte mask. */
+/* Signals: the kernel's sigaction takes an 8-byte mask, and on some
+ * machines (pthread_arch.h's ARCH_SA_RESTORER) a restorer; elsewhere
+ * (aarch64) the kernel returns through its own vDSO trampoline. */
 struct k_sigaction {
 	void *handler;
 	unsigned long flags;
@@ -122,8 +130,13 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	struct k_sigaction k, ko;
 	if (act) {
 		k.handler = (void *)act->sa_handler;
+#ifdef ARCH_SA_RESTORER
 		k.flags = (unsigned long)act->sa_flags | SA_RESTORER;
 		k.restorer = __restore_rt;
+#else
+		k.flags = (unsigned long)act->sa_flags & ~(unsigned long)SA_RESTORER;
+		k.restorer = 0;
+#endif
 		k.mask = act->sa_mask.bits[0];
 	}
 	long r = __syscall4(SYS_rt_sigaction, sig, act ? (long)&k : 0, old ? (long)&ko : 0, 8);

@@ -44,6 +44,19 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* An IFUNC of the program itself: an IRELATIVE relocation. */
+static int local_answer_impl(void)
+{
+	return 17;
+}
+
+static int (*resolve_local_answer(void))(void)
+{
+	return local_answer_impl;
+}
+
+int local_answer(void) __attribute__((ifunc("resolve_local_answer")));
+
 static void on_usr1(int sig)
 {
 	got_signal = sig;
@@ -117,7 +130,7 @@ int main(int argc, char **argv)
 	printf("copy reloc: %d", lib_counter);
 	lib_bump();
 	printf(" -> %d\n", lib_counter);
-	printf("ifunc: %d\n", answer());
+	printf("ifunc: %d %d\n", answer(), local_answer());
 
 	pthread_t t[4];
 	for (long i = 0; i < 4; i++)

@@ -1,98 +1,14 @@
 /* x86-64: everything the loader and runtime need to know about the
- * machine lives here (syscalls, the thread pointer, relocation types), so
- * another architecture is one more folder like this one. */
+ * machine lives in this folder, as musl keeps arch/x86_64/: syscall_arch.h
+ * (numbers and the trap), reloc.h (ELF class, relocation types, entry),
+ * pthread_arch.h (the thread pointer, TLS variant), and here the layout of
+ * a signal's registers in a core. Another architecture is one more folder. */
 #ifndef CFRT_ARCH_H
 #define CFRT_ARCH_H
 
-#define CFRT_ELFCLASS ELFCLASS64
-#define CFRT_EM EM_X86_64
-
-#define REL_NONE 0      /* R_X86_64_NONE */
-#define REL_SYMBOLIC 1  /* R_X86_64_64 */
-#define REL_COPY 5
-#define REL_GOT 6       /* GLOB_DAT */
-#define REL_PLT 7       /* JUMP_SLOT */
-#define REL_RELATIVE 8
-#define REL_DTPMOD 16
-#define REL_DTPOFF 17
-#define REL_TPOFF 18
-#define REL_IRELATIVE 37
-
-enum {
-	SYS_read = 0, SYS_write = 1, SYS_open = 2, SYS_close = 3, SYS_fstat = 5, SYS_lseek = 8, SYS_mmap = 9,
-	SYS_mprotect = 10, SYS_munmap = 11, SYS_rt_sigaction = 13, SYS_rt_sigprocmask = 14, SYS_rt_sigreturn = 15,
-	SYS_pread64 = 17, SYS_sched_yield = 24, SYS_pause = 34, SYS_nanosleep = 35, SYS_getpid = 39, SYS_clone = 56,
-	SYS_exit = 60, SYS_kill = 62, SYS_getcwd = 79, SYS_rename = 82, SYS_unlink = 87, SYS_readlink = 89,
-	SYS_getppid = 110, SYS_sigaltstack = 131, SYS_arch_prctl = 158, SYS_gettid = 186, SYS_futex = 202,
-	SYS_getdents64 = 217, SYS_set_tid_address = 218, SYS_exit_group = 231, SYS_tgkill = 234, SYS_openat = 257,
-};
-
-static inline long __syscall0(long n)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory");
-	return r;
-}
-
-static inline long __syscall1(long n, long a)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a) : "rcx", "r11", "memory");
-	return r;
-}
-
-static inline long __syscall2(long n, long a, long b)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b) : "rcx", "r11", "memory");
-	return r;
-}
-
-static inline long __syscall3(long n, long a, long b, long c)
-{
-	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-	return r;
-}
-
-static inline long __syscall4(long n, long a, long b, long c, long d)
-{
-	long r;
-	register long r10 __asm__("r10") = d;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-	return r;
-}
-
-static inline long __syscall6(long n, long a, long b, long c, long d, long e, long f)
-{
-	long r;
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	__asm__ volatile("syscall"
-			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return r;
-}
-
-/* The thread pointer: %fs base, pointing at the thread's struct pthread. */
-static inline void *__get_tp(void)
-{
-	void *tp;
-	__asm__("mov %%fs:0,%0" : "=r"(tp));
-	return tp;
-}
-
-#define ARCH_SET_FS 0x1002
-static inline int __set_tp(void *tp)
-{
-	return (int)__syscall2(SYS_arch_prctl, ARCH_SET_FS, (long)tp);
-}
-
-/* Jump to a program's entry with the stack the kernel (or we) laid out. */
-#define CRTJMP(pc, sp)                                                                                             \
-	__asm__ __volatile__("mov %1,%%rsp ; xor %%edx,%%edx ; jmp *%0" : : "r"(pc), "r"(sp) : "memory")
+#include "syscall_arch.h"
+#include "reloc.h"
+#include "pthread_arch.h"
 
 /* Registers of a signal's ucontext in NT_PRSTATUS (user_regs_struct)
  * order, for the CFRT_CORE writer. gregs (at offset 40 of ucontext_t) are

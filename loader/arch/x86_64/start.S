@@ -60,4 +60,13 @@ __clone:
 	ret
 	.cfi_endproc
 	.size __clone, .-__clone
+/* TLSDESC resolver for static TLS: %rax holds the descriptor, whose
+ * second word reloc.c set to the offset from the thread pointer. */
+	.global __cfrt_tlsdesc_static
+	.hidden __cfrt_tlsdesc_static
+	.type __cfrt_tlsdesc_static,@function
+__cfrt_tlsdesc_static:
+	mov 8(%rax),%rax
+	ret
+	.size __cfrt_tlsdesc_static, .-__cfrt_tlsdesc_static
 	.section .note.GNU-stack,"",@progbits
