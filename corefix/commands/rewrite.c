@@ -1,0 +1,701 @@
+/* Planning and writing `corefix rewrite`. The repaired core differs from
+ * the input in documented places only:
+ *  - a rebuilt note segment appended at the end (the old one stays, no
+ *    longer referenced), with NT_AUXV and NT_PRPSINFO describing the real
+ *    program, "CORE" note names normalised, KM's repeated thread dropped,
+ *    and NT_PRPSINFO, NT_SIGINFO, NT_FILE added where missing;
+ *  - the PT_NOTE program header pointing at it;
+ *  - DT_DEBUG of the program's in-memory dynamic section, so debuggers
+ *    find r_debug the way gdb's solib-svr4 looks for it. */
+#define _GNU_SOURCE
+#include "rewrite.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backtrace.h"
+#include "emit.h"
+#include "quote.h"
+
+struct blob {
+	unsigned char *p;
+	size_t n;
+};
+
+static void put(struct blob *b, const void *d, size_t n)
+{
+	b->p = cf_xrealloc(b->p, b->n + n + 4, 1);
+	memcpy(b->p + b->n, d, n);
+	b->n += n;
+	while (b->n % 4)
+		b->p[b->n++] = 0;
+}
+
+static void note(struct blob *b, const struct cf_order *o, const char *owner, uint32_t type, const void *desc,
+		 size_t len)
+{
+	unsigned char h[12];
+	cf_put(o, h, strlen(owner) + 1, 4);
+	cf_put(o, h + 4, len, 4);
+	cf_put(o, h + 8, type, 4);
+	put(b, h, 12);
+	put(b, owner, strlen(owner) + 1);
+	put(b, desc, len);
+}
+
+static void add_patch(struct cf_plan *p, uint64_t off, const void *bytes, size_t len, char *what)
+{
+	p->patch = cf_xrealloc(p->patch, p->npatch + 1, sizeof *p->patch);
+	struct cf_patch *x = &p->patch[p->npatch++];
+	x->offset = off;
+	x->len = len;
+	x->bytes = cf_xmalloc(len);
+	memcpy(x->bytes, bytes, len);
+	x->what = what;
+	if (off + len > p->out_size)
+		p->out_size = off + len;
+}
+
+static void say(struct cf_plan *p, char *what)
+{
+	p->note = cf_xrealloc(p->note, p->nnote + 1, sizeof *p->note);
+	p->note[p->nnote++] = what;
+}
+
+/* Where the program's headers are mapped, and its entry. */
+static bool program_facts(const struct cf_module *mod, uint64_t *phdr, uint64_t *phnum, uint64_t *entry)
+{
+	const GElf_Phdr *ph = cf_elf_phdr(&mod->info, PT_PHDR);
+	*phnum = mod->info.nphdr;
+	*entry = mod->bias + mod->info.entry;
+	if (ph) {
+		*phdr = mod->bias + ph->p_vaddr;
+		return true;
+	}
+	/* No PT_PHDR (a .so program): the headers sit in the first segment. */
+	for (size_t i = 0; i < mod->info.nphdr; i++)
+		if (mod->info.phdr[i].p_type == PT_LOAD && mod->info.phdr[i].p_offset == 0) {
+			*phdr = mod->bias + mod->info.phdr[i].p_vaddr + mod->info.phoff;
+			return true;
+		}
+	return false;
+}
+
+static void new_auxv(const struct cf_model *m, const unsigned char *d, size_t len, const struct cf_module *main_mod,
+		     const struct cf_module *loader, struct blob *out, struct cf_plan *plan)
+{
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	uint64_t phdr = 0, phnum = 0, entry = 0;
+	bool facts = program_facts(main_mod, &phdr, &phnum, &entry);
+	uint64_t want[4][2] = {{AT_PHDR, phdr}, {AT_PHNUM, phnum}, {AT_ENTRY, entry}, {AT_BASE, loader ? loader->bias : 0}};
+	static const char *const names[] = {"AT_PHDR", "AT_PHNUM", "AT_ENTRY", "AT_BASE"};
+	bool seen[4] = {0};
+	unsigned char pair[16];
+	for (size_t off = 0; off + 2 * w <= len; off += 2 * w) {
+		uint64_t type = cf_word(o, d + off), val = cf_word(o, d + off + w);
+		if (type == AT_NULL) {
+			for (int k = 0; k < 4 && facts; k++)
+				if (!seen[k] && (k != 3 || loader)) {
+					cf_put(o, pair, want[k][0], w);
+					cf_put(o, pair + w, want[k][1], w);
+					put(out, pair, 2 * w);
+					say(plan, cf_xasprintf("NT_AUXV: %s added = 0x%llx", names[k], (unsigned long long)want[k][1]));
+				}
+			put(out, d + off, len - off);
+			return;
+		}
+		for (int k = 0; k < 4 && facts; k++)
+			if (type == want[k][0] && (k != 3 || loader)) {
+				seen[k] = true;
+				if (val != want[k][1])
+					say(plan, cf_xasprintf("NT_AUXV: %s 0x%llx -> 0x%llx%s", names[k], (unsigned long long)val,
+							       (unsigned long long)want[k][1],
+							       k == 3 ? " (the loader's bias)" : " (the real program's)"));
+				val = want[k][1];
+			}
+		cf_put(o, pair, type, w);
+		cf_put(o, pair + w, val, w);
+		put(out, pair, 2 * w);
+	}
+}
+
+static void fill_prpsinfo(unsigned char *d, size_t len, const char *prog, const char *args, bool synth,
+			  const struct cf_model *m)
+{
+	char *f = (char *)d + len - 96, *a = (char *)d + len - 80;
+	memset(f, 0, 16);
+	memset(a, 0, 80);
+	strncpy(f, cf_base_name(prog), 15);
+	strncpy(a, args[0] ? args : prog, 79);
+	if (synth) {
+		d[1] = 'R';
+		uint32_t pid = m->notes.nthread ? m->notes.thread[0].tid : 0;
+		cf_put(&m->core.order, d + len - 112, pid, 4);
+	}
+}
+
+static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_plan *plan)
+{
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	uint64_t pg = m->pagesz;
+	struct blob ent = {0}, names = {0};
+	size_t count = 0;
+	unsigned char word[8];
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		if (!mod->elf_known || !mod->has_bias || mod->role == CF_ROLE_VDSO || !mod->name[0] || mod->name[0] == '(')
+			continue;
+		for (size_t k = 0; k < mod->info.nphdr; k++) {
+			const GElf_Phdr *ph = &mod->info.phdr[k];
+			if (ph->p_type != PT_LOAD)
+				continue;
+			uint64_t v[3] = {(mod->bias + ph->p_vaddr) & ~(pg - 1),
+					 (mod->bias + ph->p_vaddr + ph->p_memsz + pg - 1) & ~(pg - 1), (ph->p_offset & ~(pg - 1)) / pg};
+			for (int j = 0; j < 3; j++) {
+				cf_put(o, word, v[j], w);
+				ent.p = cf_xrealloc(ent.p, ent.n + w, 1);
+				memcpy(ent.p + ent.n, word, w);
+				ent.n += w;
+			}
+			const char *nm = mod->path ? mod->path : mod->name;
+			names.p = cf_xrealloc(names.p, names.n + strlen(nm) + 1, 1);
+			memcpy(names.p + names.n, nm, strlen(nm) + 1);
+			names.n += strlen(nm) + 1;
+			count++;
+		}
+	}
+	struct blob d = {0};
+	d.p = cf_xmalloc(2 * w + ent.n + names.n);
+	cf_put(o, d.p, count, w);
+	cf_put(o, d.p + w, pg, w);
+	if (count) {
+		memcpy(d.p + 2 * w, ent.p, ent.n);
+		memcpy(d.p + 2 * w + ent.n, names.p, names.n);
+	}
+	note(out, o, "CORE", CF_NT_FILE, d.p, 2 * w + ent.n + names.n);
+	say(plan, cf_xasprintf("NT_FILE: added (%zu mappings, from the modules corefix found)", count));
+	free(d.p);
+	free(ent.p);
+	free(names.p);
+}
+
+/* The rebuilt note segment; false when nothing in it would change. */
+static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main_mod, const struct cf_module *loader,
+			  struct blob *out, struct cf_plan *plan)
+{
+	const struct cf_order *o = &m->core.order;
+	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
+	bool have_prpsinfo = m->notes.has_prpsinfo, have_siginfo = m->notes.has_siginfo, first_status = true;
+	size_t renamed = 0, status_no = 0;
+	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
+	cf_notes_first_threads(&m->notes, first);
+	char args[96];
+	cf_program_args(m->notes.psargs, args, sizeof args);
+	const char *prog = main_mod ? (main_mod->path ? main_mod->path : main_mod->name) : m->notes.fname;
+	for (size_t i = 0; i < m->core.nnote; i++) {
+		Elf_Data *data = elf_getdata_rawchunk(m->core.elf, (int64_t)m->core.note[i].offset, m->core.note[i].size,
+						      ELF_T_NHDR);
+		size_t off = 0, next, no, dof;
+		GElf_Nhdr nh;
+		while (data && (next = gelf_getnote(data, off, &nh, &no, &dof)) > 0) {
+			const char *name = (const char *)data->d_buf + no;
+			const unsigned char *desc = (const unsigned char *)data->d_buf + dof;
+			off = next;
+			char owner[64];
+			size_t ol = nh.n_namesz && name[nh.n_namesz - 1] == 0 ? nh.n_namesz - 1 : nh.n_namesz;
+			if (ol >= sizeof owner)
+				ol = sizeof owner - 1;
+			memcpy(owner, name, ol);
+			owner[ol] = 0;
+			renamed += nh.n_namesz == ol && ol;
+			bool core_owner = cf_note_owner_is(name, nh.n_namesz, "CORE");
+			if (core_owner && nh.n_type == NT_PRSTATUS) {
+				/* Notes decode in this same order: the k-th NT_PRSTATUS that
+				 * notes.c kept is thread k (it skips only ones too short to
+				 * hold a pid, by the same rule as here). */
+				const struct cf_thread *t = NULL;
+				if (nh.n_descsz >= 16 + 2 * cf_wordsize(o) + 4 && status_no < m->notes.nthread)
+					t = &m->notes.thread[status_no++];
+				bool dup = t && !first[t - m->notes.thread];
+				if (dup) {
+					say(plan, cf_xasprintf("NT_PRSTATUS: the repeated copy of thread %u dropped (KM writes the "
+							       "faulting vCPU twice; gdb would take the first copy for an exited thread)",
+							       t->tid));
+					continue;
+				}
+				note(out, o, owner, nh.n_type, desc, nh.n_descsz);
+				if (first_status && !have_prpsinfo) {
+					size_t len = o->is64 ? 136 : 124;
+					unsigned char ps[136] = {0};
+					fill_prpsinfo(ps, len, prog, "", true, m);
+					note(out, o, "CORE", NT_PRPSINFO, ps, len);
+					say(plan, cf_xasprintf("NT_PRPSINFO: added, naming %s", prog));
+				}
+				if (first_status && !have_siginfo && m->notes.nthread) {
+					unsigned char si[128] = {0};
+					cf_put(o, si, (uint64_t)m->notes.thread[0].cursig, 4);
+					note(out, o, "CORE", CF_NT_SIGINFO, si, sizeof si);
+					say(plan, cf_xasprintf("NT_SIGINFO: added (signal %d, from NT_PRSTATUS)", m->notes.thread[0].cursig));
+				}
+				first_status = false;
+			} else if (core_owner && nh.n_type == NT_AUXV && fix_program) {
+				struct blob a = {0};
+				new_auxv(m, desc, nh.n_descsz, main_mod, loader, &a, plan);
+				note(out, o, owner, nh.n_type, a.p, a.n);
+				free(a.p);
+			} else if (core_owner && nh.n_type == NT_PRPSINFO && fix_program && nh.n_descsz >= 96) {
+				unsigned char *ps = cf_xmalloc(nh.n_descsz);
+				memcpy(ps, desc, nh.n_descsz);
+				fill_prpsinfo(ps, nh.n_descsz, prog, args, false, m);
+				say(plan, cf_xasprintf("NT_PRPSINFO: fname \"%s\" -> \"%.15s\", psargs \"%s\" -> \"%s\"",
+						       m->notes.fname, cf_base_name(prog), m->notes.psargs,
+						       (char *)ps + nh.n_descsz - 80));
+				note(out, o, owner, nh.n_type, ps, nh.n_descsz);
+				free(ps);
+			} else {
+				note(out, o, owner, nh.n_type, desc, nh.n_descsz);
+			}
+		}
+	}
+	free(first);
+	if (renamed)
+		say(plan, cf_xasprintf("note names: %zu notes written with n_namesz counting the NUL (\"CORE\" 4 -> 5)",
+				       renamed));
+	if (!m->notes.has_file && m->nmod)
+		synth_ntfile(m, out, plan);
+	return plan->nnote > 0;
+}
+
+/* DT_DEBUG in the program's in-memory dynamic section → r_debug. Returns
+ * the entry's index (or -1) and its bytes in ENTRY. */
+static int64_t patch_dt_debug(const struct cf_model *m, const struct cf_module *mod, struct cf_plan *plan,
+			      unsigned char *entry)
+{
+	const GElf_Phdr *dyn = mod ? cf_elf_phdr(&mod->info, PT_DYNAMIC) : NULL;
+	if (!dyn || !m->r_debug)
+		return -1;
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	uint64_t addr = (mod->bias + dyn->p_vaddr) & cf_addrmask(o), n = dyn->p_memsz / (2 * w);
+	int64_t slot = -1, spare = -1, sacrifice = -1;
+	for (uint64_t i = 0; i < n && i < 4096; i++) {
+		uint64_t tag, val;
+		if (!cf_core_read_word(&m->core, addr + i * 2 * w, &tag) || !cf_core_read_word(&m->core, addr + i * 2 * w + w, &val))
+			break;
+		if (tag == DT_DEBUG) {
+			slot = (int64_t)i;
+			if (val == m->r_debug) {
+				cf_put(o, entry, DT_DEBUG, w);
+				cf_put(o, entry + w, val, w);
+				return slot;
+			}
+			break;
+		}
+		if (tag == DT_NULL) {
+			uint64_t t2;
+			if (i + 1 < n && cf_core_read_word(&m->core, addr + (i + 1) * 2 * w, &t2) && t2 == DT_NULL)
+				spare = (int64_t)i;
+			break;
+		}
+		/* Used by the loader at start-up only: safe to reuse in a core. */
+		if ((tag == DT_RELACOUNT || tag == DT_RELCOUNT) && sacrifice < 0)
+			sacrifice = (int64_t)i;
+	}
+	int64_t use = slot >= 0 ? slot : spare >= 0 ? spare : sacrifice;
+	if (use < 0) {
+		cf_warn(&((struct cf_model *)m)->diag, "%s: %s: no room for DT_DEBUG in its dynamic section; debuggers "
+				 "may not find r_debug", m->core.path, mod->name);
+		plan->incomplete = true;
+		return -1;
+	}
+	uint64_t at = addr + (uint64_t)use * 2 * w;
+	const struct cf_segment *s = cf_core_segment(&m->core, at);
+	if (!s || at - s->vaddr + 2 * w > s->filesz) {
+		cf_warn(&((struct cf_model *)m)->diag, "%s: the dynamic section of %s is not in the core", m->core.path,
+			mod->name);
+		plan->incomplete = true;
+		return -1;
+	}
+	unsigned char *e = entry;
+	cf_put(o, e, DT_DEBUG, w);
+	cf_put(o, e + w, m->r_debug, w);
+	add_patch(plan, s->offset + (at - s->vaddr), e, 2 * w,
+		  cf_xasprintf("memory 0x%llx: DT_DEBUG of %s = 0x%llx (r_debug)%s", (unsigned long long)at, mod->name,
+			       (unsigned long long)m->r_debug,
+			       slot >= 0 ? "" : spare >= 0 ? ", in a spare DT_NULL slot" : ", replacing DT_RELACOUNT"));
+	return use;
+}
+
+/* An unmapped, page-aligned range of LEN bytes for a segment of our own. */
+static uint64_t find_gap(const struct cf_model *m, uint64_t len)
+{
+	uint64_t pg = m->pagesz, want = 0x10000;
+	for (size_t i = 0; i <= m->core.nseg; i++) {
+		uint64_t next = i < m->core.nseg ? m->core.seg[i].vaddr : cf_addrmask(&m->core.order);
+		if (want + len + pg <= next)
+			return want;
+		if (i < m->core.nseg) {
+			uint64_t end = m->core.seg[i].vaddr + m->core.seg[i].memsz;
+			want = ((end > want ? end : want) + 2 * pg - 1) & ~(pg - 1);
+		}
+	}
+	return 0;
+}
+
+struct extra {
+	uint64_t vaddr;
+	struct blob data;
+	char *why;
+};
+
+/* gdb reads the program's dynamic section through AT_PHDR, but relocates
+ * it only when the program has a PT_PHDR: a .so program (KM's payloads,
+ * musl's `ld-musl prog.so`) has none, and gdb then reads it at its link
+ * address. A copy of the (repaired) dynamic section is placed there, in a
+ * segment of our own; the process could never have mapped that low page. */
+static bool dynamic_shadow(const struct cf_model *m, const struct cf_module *mod, int64_t slot,
+			   const unsigned char *entry, struct extra *x)
+{
+	const GElf_Phdr *dyn = cf_elf_phdr(&mod->info, PT_DYNAMIC);
+	if (!dyn || cf_elf_phdr(&mod->info, PT_PHDR) || mod->bias == 0 || slot < 0)
+		return false;
+	uint64_t pg = m->pagesz, lo = dyn->p_vaddr & ~(pg - 1), hi = (dyn->p_vaddr + dyn->p_memsz + pg - 1) & ~(pg - 1);
+	for (size_t i = 0; i < m->core.nseg; i++)
+		if (m->core.seg[i].vaddr < hi && m->core.seg[i].vaddr + m->core.seg[i].memsz > lo)
+			return false;
+	size_t len = (size_t)(hi - lo);
+	x->vaddr = lo;
+	x->data.p = cf_xcalloc(1, len);
+	x->data.n = len;
+	cf_core_read(&m->core, mod->bias + dyn->p_vaddr, x->data.p + (dyn->p_vaddr - lo), dyn->p_memsz);
+	unsigned w = cf_wordsize(&m->core.order);
+	memcpy(x->data.p + (dyn->p_vaddr - lo) + (uint64_t)slot * 2 * w, entry, 2 * w);
+	x->why = cf_xasprintf("a copy of %s's dynamic section at its link address 0x%llx (no PT_PHDR: gdb reads it "
+			      "there)", cf_base_name(mod->name), (unsigned long long)dyn->p_vaddr);
+	return true;
+}
+
+/* musl (and our loader, given a relative program path) record libraries
+ * as found: "./liba.so" means nothing to a debugger started elsewhere.
+ * Absolute names go into a segment of our own; l_name points at them. */
+static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr)
+{
+	struct blob names = {0};
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	size_t n = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		n += m->mod[i].in_linkmap && m->mod[i].lm_name && m->mod[i].lm_name[0] && m->mod[i].lm_name[0] != '/' &&
+		     m->mod[i].path && !m->mod[i].bid_mismatch;
+	if (!n)
+		return names;
+	size_t total = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		total += m->mod[i].path ? strlen(m->mod[i].path) + 1 : 0;
+	*seg_addr = find_gap(m, (total + m->pagesz - 1) & ~(m->pagesz - 1));
+	if (!*seg_addr) {
+		plan->incomplete = true;
+		return names;
+	}
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		if (!mod->in_linkmap || !mod->lm_name || !mod->lm_name[0] || mod->lm_name[0] == '/' || !mod->path ||
+		    mod->bid_mismatch)
+			continue;
+		uint64_t field = mod->lm_entry + w;  /* l_name */
+		const struct cf_segment *s = cf_core_segment(&m->core, field);
+		if (!s || field - s->vaddr + w > s->filesz)
+			continue;
+		unsigned char ptr[8];
+		cf_put(o, ptr, *seg_addr + names.n, w);
+		add_patch(plan, s->offset + (field - s->vaddr), ptr, w,
+			  cf_xasprintf("memory 0x%llx: l_name of \"%s\" -> \"%s\" (in the added segment)",
+				       (unsigned long long)field, mod->lm_name, mod->path));
+		size_t l = strlen(mod->path) + 1;
+		names.p = cf_xrealloc(names.p, names.n + l, 1);
+		memcpy(names.p + names.n, mod->path, l);
+		names.n += l;
+	}
+	return names;
+}
+
+static void encode_phdr(const struct cf_order *o, unsigned char *p, const GElf_Phdr *ph)
+{
+	if (o->is64) {
+		cf_put(o, p, ph->p_type, 4), cf_put(o, p + 4, ph->p_flags, 4), cf_put(o, p + 8, ph->p_offset, 8);
+		cf_put(o, p + 16, ph->p_vaddr, 8), cf_put(o, p + 24, ph->p_paddr, 8), cf_put(o, p + 32, ph->p_filesz, 8);
+		cf_put(o, p + 40, ph->p_memsz, 8), cf_put(o, p + 48, ph->p_align, 8);
+	} else {
+		cf_put(o, p, ph->p_type, 4), cf_put(o, p + 4, ph->p_offset, 4), cf_put(o, p + 8, ph->p_vaddr, 4);
+		cf_put(o, p + 12, ph->p_paddr, 4), cf_put(o, p + 16, ph->p_filesz, 4), cf_put(o, p + 20, ph->p_memsz, 4);
+		cf_put(o, p + 24, ph->p_flags, 4), cf_put(o, p + 28, ph->p_align, 4);
+	}
+}
+
+int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_diag *d)
+{
+	memset(plan, 0, sizeof *plan);
+	plan->in_size = plan->out_size = m->core.size;
+	const struct cf_order *o = &m->core.order;
+	const struct cf_module *main_mod = cf_model_role(m, CF_ROLE_MAIN), *loader = cf_model_role(m, CF_ROLE_EXEC);
+	if (!loader && m->km) {
+		/* KM's payload (the loader) is named by NT_KM_GUEST. */
+		for (size_t i = 0; i < m->nmod && !loader; i++)
+			if ((m->mod[i].sources & CF_SRC_KM) && m->mod[i].role != CF_ROLE_MAIN)
+				loader = &m->mod[i];
+	}
+	bool repair = m->loader_as_command || m->km;
+	struct blob notes = {0};
+	bool new_notes = rebuild_notes(m, main_mod, loader, &notes, plan);
+	struct extra extra[2];
+	size_t nextra = 0;
+	GElf_Ehdr eh;
+	gelf_getehdr(m->core.elf, &eh);
+	if (eh.e_phentsize != gelf_fsize(m->core.elf, ELF_T_PHDR, 1, EV_CURRENT) || eh.e_phnum >= PN_XNUM) {
+		/* Program headers we would have to rewrite are not the standard
+		 * size (or use extended numbering): leave the core alone. */
+		cf_warn(d, "%s: unusual program header table (e_phentsize %u, e_phnum %u); not rewritten",
+			m->core.path, eh.e_phentsize, eh.e_phnum);
+		plan->incomplete = true;
+		free(notes.p);
+		cf_plan_free(plan);
+		plan->in_size = plan->out_size = m->core.size;
+		plan->incomplete = true;
+		return 0;
+	}
+	if (repair && eh.e_phnum < PN_XNUM - 2) {
+		uint64_t seg_addr = 0;
+		struct blob names = name_fixes(m, plan, &seg_addr);
+		if (names.n)
+			extra[nextra++] = (struct extra){seg_addr, names,
+							 cf_xstrdup("absolute module names for link_map's l_name")};
+	}
+	if (repair && main_mod && main_mod->elf_known && main_mod->has_bias) {
+		unsigned char entry[16];
+		int64_t slot = patch_dt_debug(m, main_mod, plan, entry);
+		if (eh.e_phnum < PN_XNUM - 2 && dynamic_shadow(m, main_mod, slot, entry, &extra[nextra]))
+			nextra++;
+	}
+	uint64_t end = (m->core.size + 7) & ~7ull, notes_at = 0;
+	if (new_notes && m->core.nnote && notes.n <= m->core.note[0].size) {
+		/* The usual repair keeps every note's size: write them where
+		 * they were (tools that read only the start of a big core, as
+		 * lldb does, still find them). */
+		notes_at = m->core.note[0].offset;
+		add_patch(plan, notes_at, notes.p, notes.n,
+			  cf_xasprintf("notes rebuilt in place at offset 0x%llx (%zu bytes)", (unsigned long long)notes_at,
+				       notes.n));
+	} else if (new_notes) {
+		notes_at = end;
+		add_patch(plan, notes_at, notes.p, notes.n,
+			  cf_xasprintf("notes rebuilt and appended at offset 0x%llx (%zu bytes); the old note bytes stay, "
+				       "unreferenced", (unsigned long long)notes_at, notes.n));
+		end = (notes_at + notes.n + 7) & ~7ull;
+	}
+	uint64_t extra_at[2] = {0, 0};
+	for (size_t k = 0; k < nextra; k++) {
+		extra_at[k] = (end + m->pagesz - 1) & ~(m->pagesz - 1);
+		add_patch(plan, extra_at[k], extra[k].data.p, extra[k].data.n,
+			  cf_xasprintf("segment data appended at offset 0x%llx for 0x%llx: %s", (unsigned long long)extra_at[k],
+				       (unsigned long long)extra[k].vaddr, extra[k].why));
+		end = (extra_at[k] + extra[k].data.n + 7) & ~7ull;
+	}
+	if (new_notes || nextra) {
+		/* Program headers: PT_NOTE pointed at the new notes (others
+		 * emptied), plus a PT_LOAD for each segment of our own. */
+		size_t entsz = eh.e_phentsize, n = eh.e_phnum + nextra;
+		unsigned char *tab = cf_xcalloc(n, entsz);
+		bool first = true;
+		for (size_t i = 0; i < eh.e_phnum; i++) {
+			GElf_Phdr ph;
+			gelf_getphdr(m->core.elf, (int)i, &ph);
+			if (ph.p_type == PT_NOTE && new_notes) {
+				ph.p_offset = first ? notes_at : 0;
+				ph.p_filesz = first ? notes.n : 0;
+				first = false;
+			}
+			encode_phdr(o, tab + i * entsz, &ph);
+		}
+		for (size_t k = 0; k < nextra; k++) {
+			GElf_Phdr ph = {.p_type = PT_LOAD, .p_flags = PF_R, .p_offset = extra_at[k], .p_vaddr = extra[k].vaddr,
+					.p_filesz = extra[k].data.n,
+					.p_memsz = (extra[k].data.n + m->pagesz - 1) & ~(m->pagesz - 1), .p_align = m->pagesz};
+			encode_phdr(o, tab + (eh.e_phnum + k) * entsz, &ph);
+		}
+		if (nextra) {
+			add_patch(plan, end, tab, n * entsz,
+				  cf_xasprintf("program headers rewritten at offset 0x%llx: PT_NOTE -> the new notes, %zu PT_LOAD "
+					       "added", (unsigned long long)end, nextra));
+			unsigned char v[8];
+			unsigned w = cf_wordsize(o);
+			cf_put(o, v, end, w);
+			add_patch(plan, o->is64 ? 32 : 28, v, w,
+				  cf_xasprintf("ELF header: e_phoff 0x%llx -> 0x%llx", (unsigned long long)eh.e_phoff,
+					       (unsigned long long)end));
+			cf_put(o, v, n, 2);
+			add_patch(plan, o->is64 ? 56 : 44, v, 2, cf_xasprintf("ELF header: e_phnum %u -> %zu", eh.e_phnum, n));
+		} else {
+			/* Same table, patched in place: only the PT_NOTE fields move. */
+			for (size_t i = 0; i < eh.e_phnum; i++) {
+				uint64_t at = eh.e_phoff + i * entsz;
+				if (memcmp(tab + i * entsz, m->core.image + at, entsz) != 0)
+					add_patch(plan, at, tab + i * entsz, entsz,
+						  cf_xasprintf("program header %zu (PT_NOTE): p_offset/p_filesz -> the new notes", i));
+			}
+		}
+		free(tab);
+	}
+	/* gdb's gcore also writes section headers; they would describe the
+	 * old notes and not our segments, and lldb prefers them. Cores need
+	 * none (every reader takes program headers): drop them. */
+	if (plan->npatch && eh.e_shoff) {
+		unsigned char z[8] = {0};
+		add_patch(plan, o->is64 ? 40 : 32, z, cf_wordsize(o),
+			  cf_xasprintf("ELF header: e_shoff 0x%llx -> 0 (section headers dropped; program headers describe the "
+				       "core)", (unsigned long long)eh.e_shoff));
+		add_patch(plan, o->is64 ? 60 : 48, z, 4, cf_xasprintf("ELF header: e_shnum %u, e_shstrndx %u -> 0", eh.e_shnum,
+									eh.e_shstrndx));
+	}
+	/* lldb tells a Linux core by its "LINUX" notes (the kernel's FPU
+	 * state) or by EI_OSABI; cores from other writers (KM, our runtime)
+	 * have neither. */
+	if (plan->npatch && !m->notes.nlinux && m->core.image[EI_OSABI] == ELFOSABI_NONE) {
+		unsigned char abi = ELFOSABI_GNU;
+		add_patch(plan, EI_OSABI, &abi, 1, cf_xstrdup("ELF header: EI_OSABI 0 -> 3 (GNU/Linux): the core has no "
+							      "LINUX notes for lldb to tell its OS by"));
+	}
+	for (size_t k = 0; k < nextra; k++) {
+		free(extra[k].data.p);
+		free(extra[k].why);
+	}
+	free(notes.p);
+	return 0;
+}
+
+void cf_plan_free(struct cf_plan *plan)
+{
+	for (size_t i = 0; i < plan->npatch; i++) {
+		free(plan->patch[i].bytes);
+		free(plan->patch[i].what);
+	}
+	for (size_t i = 0; i < plan->nnote; i++)
+		free(plan->note[i]);
+	free(plan->patch);
+	free(plan->note);
+	memset(plan, 0, sizeof *plan);
+}
+
+void cf_plan_print(FILE *out, const struct cf_model *m, const struct cf_plan *plan, const char *output, bool json)
+{
+	if (json) {
+		fputs("{\n  \"schema\": \"corefix/rewrite/1\",\n  \"core\": ", out);
+		cf_json_string(out, m->core.path);
+		fputs(",\n  \"output\": ", out);
+		cf_json_string(out, output);
+		fprintf(out, ",\n  \"needed\": %s,\n  \"input_size\": %llu,\n  \"output_size\": %llu,\n  \"changes\": [",
+			plan->npatch ? "true" : "false", (unsigned long long)plan->in_size, (unsigned long long)plan->out_size);
+		for (size_t i = 0; i < plan->npatch; i++) {
+			fprintf(out, "%s\n    {\"offset\": %llu, \"length\": %zu, \"appended\": %s, \"description\": ", i ? "," : "",
+				(unsigned long long)plan->patch[i].offset, plan->patch[i].len,
+				plan->patch[i].offset >= plan->in_size ? "true" : "false");
+			cf_json_string(out, plan->patch[i].what);
+			fputc('}', out);
+		}
+		fputs(plan->npatch ? "\n  ],\n  \"note_changes\": [" : "],\n  \"note_changes\": [", out);
+		for (size_t i = 0; i < plan->nnote; i++) {
+			fputs(i ? ",\n    " : "\n    ", out);
+			cf_json_string(out, plan->note[i]);
+		}
+		fputs(plan->nnote ? "\n  ]\n}\n" : "]\n}\n", out);
+		return;
+	}
+	char *core = cf_comment_text(m->core.path);
+	if (!plan->npatch) {
+		fprintf(out, "%s: nothing to repair; the output is a byte-identical copy\n", core);
+		free(core);
+		return;
+	}
+	fprintf(out, "%s: %zu change%s\n", core, plan->npatch, plan->npatch == 1 ? "" : "s");
+	free(core);
+	for (size_t i = 0; i < plan->npatch; i++) {
+		char *w = cf_comment_text(plan->patch[i].what);
+		fprintf(out, "  file offset 0x%llx, %zu bytes: %s\n", (unsigned long long)plan->patch[i].offset,
+			plan->patch[i].len, w);
+		free(w);
+	}
+	for (size_t i = 0; i < plan->nnote; i++) {
+		char *w = cf_comment_text(plan->note[i]);
+		fprintf(out, "    %s\n", w);
+		free(w);
+	}
+}
+
+static char *temp_beside(const char *path, int *fd)
+{
+	char *t = cf_xasprintf("%s.corefix-XXXXXX", path);
+	*fd = mkstemp(t);
+	if (*fd < 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int cf_rewrite_write(const char *core, const char *output, const struct cf_plan *plan, const char *backup,
+		     struct cf_diag *d)
+{
+	int in = open(core, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return cf_fail(d, "%s: %s", core, strerror(errno));
+	struct stat st;
+	fstat(in, &st);
+	int out;
+	char *tmp = temp_beside(output, &out);
+	if (!tmp) {
+		close(in);
+		return cf_fail(d, "%s: cannot create a temporary file beside it: %s", output, strerror(errno));
+	}
+	char err[256];
+	int r = cf_sparse_copy(in, out, (uint64_t)st.st_size, err, sizeof err);
+	for (size_t i = 0; r == 0 && i < plan->npatch; i++)
+		if (pwrite(out, plan->patch[i].bytes, plan->patch[i].len, (off_t)plan->patch[i].offset) !=
+		    (ssize_t)plan->patch[i].len) {
+			snprintf(err, sizeof err, "write failed: %s", strerror(errno));
+			r = -1;
+		}
+	if (r == 0 && fchmod(out, st.st_mode & 0777) != 0)
+		r = 0;  /* keep going: permissions are a nicety */
+	if (close(out) != 0 && r == 0) {
+		snprintf(err, sizeof err, "write failed: %s", strerror(errno));
+		r = -1;
+	}
+	if (r == 0 && backup) {
+		/* --in-place: the original survives under the backup name first. */
+		if (link(core, backup) != 0) {
+			int b = open(backup, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			if (b < 0 || cf_sparse_copy(in, b, (uint64_t)st.st_size, err, sizeof err) != 0 || close(b) != 0) {
+				snprintf(err, sizeof err, "cannot write the backup %s: %s", backup, strerror(errno));
+				r = -1;
+			}
+		}
+	}
+	close(in);
+	if (r == 0 && rename(tmp, output) != 0) {
+		snprintf(err, sizeof err, "cannot rename into place: %s", strerror(errno));
+		r = -1;
+	}
+	if (r != 0) {
+		unlink(tmp);
+		free(tmp);
+		return cf_fail(d, "%s: %s", output, err);
+	}
+	free(tmp);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* The model's inside, for the stages that build it (this folder) and no
+ * one else: adding and finding modules, the stages of cf_model_build, and
+ * the resolver's door. Not on any other layer's include path, as
+ * libdwflP.h is not installed beside libdwfl.h. */
+#ifndef COREFIX_MODEL_BUILD_H
+#define COREFIX_MODEL_BUILD_H
+#include "model.h"
+
+struct cf_module *cf_model_add(struct cf_model *m, const char *name);
+struct cf_module *cf_model_find_addr(struct cf_model *m, uint64_t addr);
+/* True when FILE is the build the core mapped (or the core has no build-id). */
+bool cf_module_same_build(const struct cf_module *mod, const struct cf_elfinfo *file);
+
+/* Appends X to the N values of V unless it is there; the new count. A
+ * handful of candidate biases per object: a scan beats a set. */
+static inline size_t cf_add_unique(uint64_t *v, size_t n, uint64_t x)
+{
+	for (size_t k = 0; k < n; k++)
+		if (v[k] == x)
+			return n;
+	v[n] = x;
+	return n + 1;
+}
+
+/* Stages of cf_model_build, one file each. */
+void cf_modules_from_ntfile(struct cf_model *m);
+void cf_modules_from_km(struct cf_model *m);
+void cf_modules_from_memory(struct cf_model *m);
+void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info);
+void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
+/* Sets mod->path; fills INFO from that file and returns true when found. */
+bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
+		struct cf_elfinfo *info);
+/* Reads the object whose first page is mapped at ADDR (at most MAXLEN bytes). */
+bool cf_model_image_at(const struct cf_model *m, uint64_t addr, uint64_t maxlen, struct cf_elfinfo *info);
+/* Sets lo/hi from INFO's PT_LOADs and the bias. */
+void cf_module_range_from_info(struct cf_model *m, struct cf_module *mod);
+
+#endif

@@ -1,0 +1,27 @@
+/* The model's one door to the resolver: what the model knows of a module
+ * goes in, what the resolver learned of its file comes back. Every stage
+ * asks through here, so all of them share the core's one resolver. */
+#include <string.h>
+
+#include "model_build.h"
+
+bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *info)
+{
+	struct cf_wanted w = {
+		.name = mod->name, .deleted = mod->deleted, .vdso = mod->role == CF_ROLE_VDSO,
+		.bid_core = mod->bid_core, .bid_core_len = mod->bid_core_len,
+		.header_in_core = mod->header_in_core, .layout_core = mod->layout_core,
+		.path = mod->path, .path_how = mod->path_how, .debuginfo = mod->debuginfo,
+		.bid_file_len = mod->bid_file_len, .bid_mismatch = mod->bid_mismatch, .not_elf = mod->not_elf,
+	};
+	memcpy(w.bid_file, mod->bid_file, sizeof w.bid_file);
+	bool found = cf_resolve_file(&m->resolver, opt, &w, info);
+	mod->path = w.path;
+	mod->path_how = w.path_how;
+	mod->debuginfo = w.debuginfo;
+	memcpy(mod->bid_file, w.bid_file, sizeof mod->bid_file);
+	mod->bid_file_len = w.bid_file_len;
+	mod->bid_mismatch = w.bid_mismatch;
+	mod->not_elf = w.not_elf;
+	return found;
+}

@@ -1,0 +1,285 @@
+/* Finding the file behind a recorded module name: in the unpacked bundle
+ * the core sits in, as recorded, under a sysroot, through --path-map, next
+ * to the core, in --search folders.
+ * The build-id read from core memory decides between candidates. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle_names.h"
+#include "debuginfod.h"
+#include "resolve.h"
+
+struct cands {
+	char *path[16];
+	const char *how[16];
+	size_t n;
+};
+
+static void add(struct cands *c, char *path, const char *how)
+{
+	if (c->n < sizeof c->path / sizeof *c->path) {
+		c->path[c->n] = path;
+		c->how[c->n++] = how;
+	} else {
+		free(path);
+	}
+}
+
+const char *cf_base_name(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : p;
+}
+
+char *cf_path_absolute(const char *p)
+{
+	if (p[0] == '/')
+		return cf_xstrdup(p);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return cf_xstrdup(p);
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	return cf_xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", p);
+}
+
+static char *dir_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? cf_xstrndup(p, (size_t)(s - p) + (s == p)) : cf_xstrdup(".");
+}
+
+/* gdb's gcore copies NT_FILE names from /proc/PID/maps, where the kernel
+ * writes a newline in a path as "\012". NULL when NAME has no such escape. */
+static char *maps_unescape(const char *name)
+{
+	if (!strstr(name, "\\0"))
+		return NULL;
+	char *out = cf_xstrdup(name), *o = out;
+	for (const char *p = name; *p;) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 4;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static void gather(const struct cf_resolver *r, const char *name, const struct cf_options *opt, struct cands *c)
+{
+	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
+		add(c, cf_xstrdup(opt->exe), "command line");
+	for (size_t i = 0; i < opt->nmap; i++) {
+		size_t fl = strlen(opt->map[i].from);
+		if (fl && strncmp(name, opt->map[i].from, fl) == 0)
+			add(c, cf_xasprintf("%s%s", opt->map[i].to, name + fl), "path map");
+	}
+	if (name[0] == '/') {
+		if (opt->sysroot)
+			add(c, cf_xasprintf("%s%s", opt->sysroot, name), "sysroot");
+		add(c, cf_xstrdup(name), "as recorded");
+	} else {
+		/* KM and glibc record a program as typed on the command line:
+		 * relative to a cwd we cannot know; the core's folder is the best bet. */
+		char *dir = dir_of(r->core_path);
+		add(c, cf_xasprintf("%s/%s", dir, name), "next to core");
+		free(dir);
+		add(c, cf_xstrdup(name), "relative to cwd");
+	}
+	for (size_t i = 0; i < opt->nsearch; i++)
+		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
+	char *raw = maps_unescape(name);
+	if (raw) {
+		add(c, raw, "as recorded, \\012 read as a newline");
+	}
+}
+
+/* One warning per core for a debuginfod that cannot work at all. */
+static void warn_once(struct cf_resolver *r, const char *why)
+{
+	for (size_t i = 0; i < r->diag->nwarn; i++)
+		if (strstr(r->diag->warn[i], why))
+			return;
+	cf_warn(r->diag, "%s: debuginfod: %s", r->core_path, why);
+}
+
+/* A fetched file is used only when it is the build-id the core recorded:
+ * a server (or a cache) handing out another build must not put wrong
+ * symbols at the module's addresses. */
+static bool fetched_ok(struct cf_resolver *r, const struct cf_wanted *mod, const char *path, const char *what)
+{
+	unsigned char id[CF_BUILDID_MAX];
+	size_t len;
+	bool dwarf;
+	if (cf_elf_read_sections(path, &dwarf, id, &len) == 0 && len == mod->bid_core_len &&
+	    memcmp(id, mod->bid_core, len) == 0)
+		return true;
+	char want[2 * CF_BUILDID_MAX + 1], got[2 * CF_BUILDID_MAX + 1];
+	cf_hex(mod->bid_core, mod->bid_core_len, want);
+	cf_hex(id, len, got);
+	cf_warn(r->diag, "%s: debuginfod: %s: the %s served for build-id %s has build-id %s; not used", r->core_path,
+		path, what, want, len ? got : "none");
+	return false;
+}
+
+/* When no local file is the build the core mapped (missing, deleted,
+ * rebuilt) and the user set DEBUGINFOD_URLS: the executable by the
+ * build-id the core recorded, and its debug info when it carries none.
+ * Never without a build-id from the core: a name alone proves nothing. */
+static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_options *opt, struct cf_elfinfo *out)
+{
+	if (!mod->bid_core_len || !cf_debuginfod_enabled())
+		return false;
+	char *label = cf_xstrdup(cf_base_name(mod->name));
+	size_t n = strlen(label);
+	if (mod->deleted && n > 10 && !strcmp(label + n - 10, " (deleted)"))
+		label[n - 10] = 0;
+	char *path, err[256];
+	int fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, false, &path, label, opt->quiet, err, sizeof err);
+	struct cf_elfinfo info;
+	if (fd < 0) {
+		if (fd == -ENOSYS)
+			warn_once(r, err);
+		else if (fd != -ENOENT)
+			cf_warn(r->diag, "%s: debuginfod: %s: %s", r->core_path, label, err);
+		free(label);
+		return false;
+	}
+	close(fd);
+	if (!fetched_ok(r, mod, path, "executable") || cf_elf_read_file(path, &info, err, sizeof err) != 0) {
+		free(path);
+		free(label);
+		return false;
+	}
+	free(mod->path);
+	mod->path = path;
+	mod->path_how = "debuginfod";
+	memcpy(mod->bid_file, info.buildid, info.buildid_len);
+	mod->bid_file_len = info.buildid_len;
+	mod->bid_mismatch = false;
+	mod->not_elf = false;
+	cf_elfinfo_free(out);
+	*out = info;
+
+	unsigned char id[CF_BUILDID_MAX];
+	size_t len;
+	bool dwarf = true;
+	cf_elf_read_sections(path, &dwarf, id, &len);
+	if (!dwarf && !mod->debuginfo) {
+		char *dbg;
+		fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, true, &dbg, label, opt->quiet, err, sizeof err);
+		if (fd >= 0) {
+			close(fd);
+			if (fetched_ok(r, mod, dbg, "debug info"))
+				mod->debuginfo = dbg;
+			else
+				free(dbg);
+		} else {
+			cf_warn(r->diag, "%s: debuginfod: %s has no debug info and none was fetched (%s); its frames get "
+					  "names from its symbol table only", r->core_path, label, err);
+		}
+	}
+	free(label);
+	return true;
+}
+
+/* A core in an unpacked bundle (corefix bundle --extract) resolves from
+ * the bundle first: its files are the ones the crash was bundled with,
+ * where the same names on this machine may be other builds. */
+static void bundle_candidate(struct cf_resolver *r, const struct cf_wanted *mod, struct cands *c)
+{
+	if (!r->bundle_known) {
+		r->bundle_dir = cf_bundle_dir(r->core_path);
+		r->bundle_known = true;
+	}
+	char *member = r->bundle_dir ? cf_bundle_member_name(mod->name, mod->deleted, mod->vdso, mod->bid_core,
+							mod->bid_core_len) : NULL;
+	if (member)
+		add(c, cf_xasprintf("%s/%s", r->bundle_dir, member), "bundle");
+	free(member);
+}
+
+void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d)
+{
+	*r = (struct cf_resolver){.opt = opt, .core_path = core_path, .diag = d};
+}
+
+void cf_resolver_free(struct cf_resolver *r)
+{
+	free(r->bundle_dir);
+	*r = (struct cf_resolver){0};
+}
+
+bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file)
+{
+	/* Without a build-id, the core's copy of the headers must still
+	 * describe FILE: another program is never taken for this one. */
+	if (!w->bid_core_len)
+		return !w->header_in_core || cf_elf_layout(file) == w->layout_core;
+	return file->buildid_len == w->bid_core_len && memcmp(file->buildid, w->bid_core, file->buildid_len) == 0;
+}
+
+bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct cf_wanted *mod, struct cf_elfinfo *out)
+{
+	if (!opt)
+		opt = r->opt;
+	memset(out, 0, sizeof *out);
+	if (mod->vdso || mod->name[0] == 0 || mod->name[0] == '[')
+		return false;
+	char *name = cf_xstrdup(mod->name);
+	size_t len = strlen(name);
+	if (mod->deleted && len > 10)
+		name[len - 10] = 0;
+	struct cands c = {0};
+	bundle_candidate(r, mod, &c);
+	gather(r, name, opt, &c);
+	free(name);
+
+	bool found = false;
+	struct cf_elfinfo info;
+	char err[128];
+	for (size_t i = 0; i < c.n; i++) {
+		/* One look at each candidate: the reader says when it is absent. */
+		int got = cf_elf_read_file(c.path[i], &info, err, sizeof err);
+		if (got == -2)
+			continue;
+		if (got != 0) {
+			if (!found && !mod->path) {
+				mod->not_elf = true;  /* a data file such as locale-archive */
+				break;
+			}
+			continue;
+		}
+		bool match = cf_wanted_same_build(mod, &info);
+		if (!mod->path || match) {
+			free(mod->path);
+			mod->path = cf_path_absolute(c.path[i]);
+			mod->path_how = c.how[i];
+			memcpy(mod->bid_file, info.buildid, info.buildid_len);
+			mod->bid_file_len = info.buildid_len;
+			mod->bid_mismatch = !match;
+			cf_elfinfo_free(out);
+			*out = info;
+		} else {
+			cf_elfinfo_free(&info);
+		}
+		found = true;
+		if (match)
+			break;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		free(c.path[i]);
+	/* Not once more for a module an earlier pass already fetched. */
+	bool fetched = mod->path_how && !strcmp(mod->path_how, "debuginfod");
+	if ((!found || mod->bid_mismatch) && !fetched && fetch(r, mod, opt, out))
+		found = true;
+	return found;
+}
