@@ -14,6 +14,77 @@
 #include "debuginfod.h"
 #include "resolve.h"
 
+/* One candidate path as cf_elf_read_file found it. */
+struct cf_probe {
+	char *path;
+	int r;
+	struct cf_elfinfo info;
+};
+
+static struct cf_elfinfo info_copy(const struct cf_elfinfo *from)
+{
+	struct cf_elfinfo to = *from;
+	if (from->nphdr) {
+		to.phdr = cf_xcalloc(from->nphdr, sizeof *to.phdr);
+		memcpy(to.phdr, from->phdr, from->nphdr * sizeof *to.phdr);
+	}
+	return to;
+}
+
+/* FNV-1a of a path: the probes' hash table key. */
+static size_t path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* Adds probe I to the table (open addressing, at most half full). */
+static void slot_put(struct cf_resolver *r, size_t i)
+{
+	size_t mask = r->nslot - 1, k = path_hash(r->probe[i].path) & mask;
+	while (r->slot[k])
+		k = (k + 1) & mask;
+	r->slot[k] = i + 1;
+}
+
+/* cf_elf_read_file (0, -1 not ELF, -2 absent) of PATH, read once per
+ * resolver: a crafted core may name a million files, so the look-up is
+ * a hash table, not a scan. */
+static int read_file(struct cf_resolver *r, const char *path, struct cf_elfinfo *info)
+{
+	size_t mask = r->nslot - 1;
+	for (size_t k = r->nslot ? path_hash(path) & mask : 0; r->nslot && r->slot[k]; k = (k + 1) & mask) {
+		const struct cf_probe *p = &r->probe[r->slot[k] - 1];
+		if (!strcmp(p->path, path)) {
+			if (p->r == 0)
+				*info = info_copy(&p->info);
+			return p->r;
+		}
+	}
+	struct cf_probe p = {.path = cf_xstrdup(path)};
+	char err[128];
+	p.r = cf_elf_read_file(path, &p.info, err, sizeof err);
+	if (p.r == 0)
+		*info = info_copy(&p.info);
+	if (r->nprobe == r->probecap) {
+		r->probecap = r->probecap ? 2 * r->probecap : 16;
+		r->probe = cf_xrealloc(r->probe, r->probecap, sizeof *r->probe);
+	}
+	r->probe[r->nprobe++] = p;
+	if (2 * r->nprobe > r->nslot) {
+		free(r->slot);
+		r->nslot = r->nslot ? 2 * r->nslot : 64;
+		r->slot = cf_xcalloc(r->nslot, sizeof *r->slot);
+		for (size_t i = 0; i < r->nprobe; i++)
+			slot_put(r, i);
+	} else {
+		slot_put(r, r->nprobe - 1);
+	}
+	return p.r;
+}
+
 struct cands {
 	char *path[16];
 	const char *how[16];
@@ -215,6 +286,12 @@ void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const
 void cf_resolver_free(struct cf_resolver *r)
 {
 	free(r->bundle_dir);
+	for (size_t i = 0; i < r->nprobe; i++) {
+		free(r->probe[i].path);
+		cf_elfinfo_free(&r->probe[i].info);
+	}
+	free(r->probe);
+	free(r->slot);
 	*r = (struct cf_resolver){0};
 }
 
@@ -245,10 +322,9 @@ bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct
 
 	bool found = false;
 	struct cf_elfinfo info;
-	char err[128];
 	for (size_t i = 0; i < c.n; i++) {
 		/* One look at each candidate: the reader says when it is absent. */
-		int got = cf_elf_read_file(c.path[i], &info, err, sizeof err);
+		int got = read_file(r, c.path[i], &info);
 		if (got == -2)
 			continue;
 		if (got != 0) {

@@ -32,14 +32,23 @@ struct cf_options {
 	bool quiet;             /* no debuginfod progress lines on stderr */
 };
 
-/* The resolver of one core: the options, the core's folder, and the
- * bundle the core sits in (looked for once, on first use). */
+/* A candidate file as read once (resolve.c). */
+struct cf_probe;
+
+/* The resolver of one core: the options, the core's folder, the bundle
+ * the core sits in (looked for once, on first use), and every candidate
+ * file it has read, so that a question asked again (by another stage, or
+ * for another name of the same file) reads nothing twice. */
 struct cf_resolver {
 	const struct cf_options *opt;
 	const char *core_path;
 	struct cf_diag *diag;   /* debuginfod's warnings */
 	bool bundle_known;
 	char *bundle_dir;       /* NULL: the core is in no unpacked bundle */
+	struct cf_probe *probe;
+	size_t nprobe, probecap;
+	size_t *slot;           /* hash table of PROBE by path: index + 1, 0 empty */
+	size_t nslot;
 };
 
 void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d);
