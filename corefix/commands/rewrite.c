@@ -276,7 +276,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 /* DT_DEBUG in the program's in-memory dynamic section → r_debug. Returns
  * the entry's index (or -1) and its bytes in ENTRY. */
 static int64_t patch_dt_debug(const struct cf_model *m, const struct cf_module *mod, struct cf_plan *plan,
-			      unsigned char *entry)
+			      unsigned char *entry, struct cf_diag *d)
 {
 	const GElf_Phdr *dyn = mod ? cf_elf_phdr(&mod->info, PT_DYNAMIC) : NULL;
 	if (!dyn || !m->r_debug)
@@ -310,7 +310,7 @@ static int64_t patch_dt_debug(const struct cf_model *m, const struct cf_module *
 	}
 	int64_t use = slot >= 0 ? slot : spare >= 0 ? spare : sacrifice;
 	if (use < 0) {
-		cf_warn(&((struct cf_model *)m)->diag, "%s: %s: no room for DT_DEBUG in its dynamic section; debuggers "
+		cf_warn(d, "%s: %s: no room for DT_DEBUG in its dynamic section; debuggers "
 				 "may not find r_debug", m->core.path, mod->name);
 		plan->incomplete = true;
 		return -1;
@@ -318,7 +318,7 @@ static int64_t patch_dt_debug(const struct cf_model *m, const struct cf_module *
 	uint64_t at = addr + (uint64_t)use * 2 * w;
 	const struct cf_segment *s = cf_core_segment(&m->core, at);
 	if (!s || at - s->vaddr + 2 * w > s->filesz) {
-		cf_warn(&((struct cf_model *)m)->diag, "%s: the dynamic section of %s is not in the core", m->core.path,
+		cf_warn(d, "%s: the dynamic section of %s is not in the core", m->core.path,
 			mod->name);
 		plan->incomplete = true;
 		return -1;
@@ -479,7 +479,7 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 	}
 	if (repair && main_mod && main_mod->elf_known && main_mod->has_bias) {
 		unsigned char entry[16];
-		int64_t slot = patch_dt_debug(m, main_mod, plan, entry);
+		int64_t slot = patch_dt_debug(m, main_mod, plan, entry, d);
 		if (eh.e_phnum < PN_XNUM - 2 && dynamic_shadow(m, main_mod, slot, entry, &extra[nextra]))
 			nextra++;
 	}
