@@ -92,6 +92,9 @@ static const char usage_text[] =
 	"                         (default $XDG_CACHE_HOME/corefix/alias or ~/.cache/corefix/alias);\n"
 	"                         a compressed core's plain copy for the gdb script goes\n"
 	"                         to DIR/cores (default $XDG_CACHE_HOME/corefix/cores)\n"
+	"                         backtrace, triage: symbol facts go to DIR/symbols (default\n"
+	"                         $XDG_CACHE_HOME/corefix/symbols), by build-id, for later runs\n"
+	"  --no-cache             backtrace, triage: neither read nor write symbol facts\n"
 	"  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
 	"  -q, --quiet            do not print warnings on standard error\n"
 	"  -h, --help             show this help and exit\n"
@@ -103,7 +106,9 @@ static const char usage_text[] =
 	"                         its debug info when it has none); backtrace, triage: debug\n"
 	"                         info too. Nothing is fetched when it is unset\n"
 	"  DEBUGINFOD_CACHE_PATH  where fetched files are kept (~/.cache/debuginfod_client)\n"
-	"  XDG_CACHE_HOME, HOME   where aliases for unsafe paths go\n"
+	"  XDG_CACHE_HOME, HOME   where aliases for unsafe paths and symbol facts go\n"
+	"  COREFIX_CACHE_MAX      bound of DIR/symbols, N[KMG] (default 1G); the least\n"
+	"                         recently used files go first\n"
 	"\n"
 	"Exit status:\n"
 	"  0  every module was found and placed\n"
@@ -173,7 +178,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"dry-run", no_argument, NULL, 'n'},   {"in-place", no_argument, NULL, 'I'},
 		{"backup", required_argument, NULL, 'B'},
 		{"extract", no_argument, NULL, 0x201}, {"max-size", required_argument, NULL, 0x202},
-		{"merge", no_argument, NULL, 0x100},
+		{"merge", no_argument, NULL, 0x100},   {"no-cache", no_argument, NULL, 0x203},
 		{NULL, 0, NULL, 0},
 	};
 	int first = 1;
@@ -243,6 +248,7 @@ static int parse(int argc, char **argv, struct args *a)
 		case 'I': a->in_place = true; break;
 		case 'B': a->backup = optarg; break;
 		case 0x100: a->merge = true; break;
+		case 0x203: a->bt.no_cache = true; break;
 		case 'R': a->rules = optarg; break;
 		case 'G':
 			/* Every consumer (libdwfl's debuginfo_path, gdb's
@@ -471,6 +477,7 @@ static int run(struct args a)
 		return EXIT_BAD;
 	}
 	if (a.cmd == CMD_TRIAGE) {
+		a.bt.cache_dir = a.cache_dir;
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,
 			.format = a.json ? CF_TRIAGE_JSON : a.markdown ? CF_TRIAGE_MARKDOWN : CF_TRIAGE_TABLE,
@@ -493,6 +500,7 @@ static int run(struct args a)
 		fprintf(stderr, "corefix: %s: not a regular file (%s)\n", a.opt.exe, kind);
 		return EXIT_BAD;
 	}
+	a.bt.cache_dir = a.cache_dir;
 	/* Debugger scripts name a plain core on disk: a compressed one is kept
 	 * decompressed in the cache; every other command reads a temporary copy. */
 	a.opt.keep_plain = a.cmd == CMD_GDB || a.cmd == CMD_LLDB;
