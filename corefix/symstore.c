@@ -216,11 +216,10 @@ long cf_symstore_load(struct cf_symstore *s, const unsigned char *bid, size_t le
 		return -1;
 	size_t n = 0;
 	unsigned char *buf = slurp(fd, &n);
-	if (buf)
-		futimens(fd, NULL);  /* used now: the last to be evicted */
-	close(fd);
-	if (!buf)
+	if (!buf) {
+		close(fd);
 		return -1;
+	}
 	/* Layout: magic, build-id, ident, count, entries, FNV-1a of all before. */
 	uint64_t sum;
 	memcpy(&sum, buf + n - 8, 8);
@@ -259,6 +258,9 @@ long cf_symstore_load(struct cf_symstore *s, const unsigned char *bid, size_t le
 	free(f);
 	free(at);
 out:
+	if (count >= 0)
+		futimens(fd, NULL);  /* used now: the last to be evicted */
+	close(fd);
 	free(buf);
 	return count;
 }
