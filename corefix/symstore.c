@@ -117,27 +117,29 @@ struct rd {
 	bool bad;
 };
 
+/* N bytes into OUT, or zeros and R marked bad when fewer are left. */
+static void rd_raw(struct rd *r, void *out, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+}
+
 static uint64_t rd_u64(struct rd *r)
 {
-	uint64_t v = 0;
-	if ((size_t)(r->end - r->p) < 8) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 8);
-	r->p += 8;
+	uint64_t v;
+	rd_raw(r, &v, sizeof v);
 	return v;
 }
 
 static uint32_t rd_u32(struct rd *r)
 {
-	uint32_t v = 0;
-	if ((size_t)(r->end - r->p) < 4) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&v, r->p, 4);
-	r->p += 4;
+	uint32_t v;
+	rd_raw(r, &v, sizeof v);
 	return v;
 }
 
