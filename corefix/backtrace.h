@@ -60,6 +60,10 @@ struct cf_bt_options {
 	/* Symbol facts kept across the cores of one run (symcache.h); NULL:
 	 * cf_backtrace_build keeps its own for the one core. */
 	struct cf_symcache *cache;
+	/* Symbol facts kept between runs (symstore.h): under CACHE_DIR/symbols
+	 * (NULL: the per-user cache), none with NO_CACHE. */
+	const char *cache_dir;
+	bool no_cache;
 };
 
 /* Unwinds every thread of M. Returns -1 (reason in D->error, nothing left
@@ -78,6 +82,8 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
 /* Frees what cf_symbolize put in F (names, files, inline chain). */
 void cf_frame_free_symbols(struct cf_frame *f);
+/* Copies the symbol facts (not pc, sp, module) of SRC into DST. */
+void cf_frame_copy_symbols(struct cf_frame *dst, const struct cf_frame *src);
 
 /* One thread's registers at the crash, DWARF numbering. */
 enum { CF_MAX_DWARF_REGS = 256 };

@@ -358,9 +358,13 @@ static void loader_from_psargs(struct cf_model *m)
 		struct cf_module *mod = &m->mod[i];
 		if (mod == main_mod || mod->role != CF_ROLE_DSO || !mod->in_linkmap)
 			continue;
-		if (!strcmp(mod->name, first) ||
-		    (named && mod->path && stat(mod->path, &have) == 0 && have.st_dev == want.st_dev &&
-		     have.st_ino == want.st_ino)) {
+		/* The file's identity as the resolver read it: one stat per
+		 * module here cost as much as listing them. */
+		bool same = named && mod->path &&
+			    (mod->path_ino ? mod->path_dev == want.st_dev && mod->path_ino == want.st_ino
+					   : stat(mod->path, &have) == 0 && have.st_dev == want.st_dev &&
+						     have.st_ino == want.st_ino);
+		if (!strcmp(mod->name, first) || same) {
 			mod->role = CF_ROLE_EXEC;
 			m->loader_as_command = true;
 			return;
@@ -519,6 +523,7 @@ void cf_model_free(struct cf_model *m)
 		cf_elfinfo_free(&m->mod[i].info);
 	}
 	free(m->mod);
+	free(m->memo.bundle_dir);
 	cf_notes_free(&m->notes);
 	cf_core_close(&m->core);
 	cf_diag_free(&m->diag);

@@ -31,6 +31,7 @@ struct cf_module {
 	char *name;             /* as recorded (NT_FILE, l_name, KM note); never NULL */
 	char *path;             /* the file used, absolute; NULL when not found */
 	const char *path_how;   /* how PATH was found */
+	uint64_t path_dev, path_ino; /* PATH's file as read (0: not known) */
 	char *debuginfo;        /* separate debug info fetched with PATH from debuginfod, or NULL */
 	bool deleted;           /* NT_FILE said " (deleted)" */
 	enum cf_role role;
@@ -77,6 +78,13 @@ struct cf_options {
 	bool quiet;             /* no debuginfod progress lines on stderr */
 };
 
+/* What the resolver learns once per core and would otherwise ask again
+ * for every module (the bundle probe: one failing open per module). */
+struct cf_resolve_memo {
+	bool bundle_probed;
+	char *bundle_dir;       /* the unpacked bundle the core sits in, or NULL */
+};
+
 struct cf_model {
 	struct cf_core core;
 	struct cf_notes notes;
@@ -93,6 +101,7 @@ struct cf_model {
 	bool no_dt_debug;           /* found only through a loader symbol */
 	bool loader_as_command;
 	bool km;
+	struct cf_resolve_memo memo;
 };
 
 /* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,

@@ -162,6 +162,8 @@ static bool fetch(struct cf_model *m, struct cf_module *mod, const struct cf_opt
 	free(mod->path);
 	mod->path = path;
 	mod->path_how = "debuginfod";
+	mod->path_dev = info.dev;
+	mod->path_ino = info.ino;
 	memcpy(mod->bid_file, info.buildid, info.buildid_len);
 	mod->bid_file_len = info.buildid_len;
 	mod->bid_mismatch = false;
@@ -194,13 +196,16 @@ static bool fetch(struct cf_model *m, struct cf_module *mod, const struct cf_opt
 /* A core in an unpacked bundle (corefix bundle --extract) resolves from
  * the bundle first: its files are the ones the crash was bundled with,
  * where the same names on this machine may be other builds. */
-static void bundle_candidate(const struct cf_model *m, const struct cf_module *mod, struct cands *c)
+static void bundle_candidate(struct cf_model *m, const struct cf_module *mod, struct cands *c)
 {
-	char *dir = cf_bundle_dir(m->core.path), *member = dir ? cf_bundle_member(mod) : NULL;
+	if (!m->memo.bundle_probed) {
+		m->memo.bundle_dir = cf_bundle_dir(m->core.path);
+		m->memo.bundle_probed = true;
+	}
+	char *member = m->memo.bundle_dir ? cf_bundle_member(mod) : NULL;
 	if (member)
-		add(c, cf_xasprintf("%s/%s", dir, member), "bundle");
+		add(c, cf_xasprintf("%s/%s", m->memo.bundle_dir, member), "bundle");
 	free(member);
-	free(dir);
 }
 
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)
@@ -237,6 +242,8 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 			free(mod->path);
 			mod->path = cf_path_absolute(c.path[i]);
 			mod->path_how = c.how[i];
+			mod->path_dev = info.dev;
+			mod->path_ino = info.ino;
 			memcpy(mod->bid_file, info.buildid, info.buildid_len);
 			mod->bid_file_len = info.buildid_len;
 			mod->bid_mismatch = !match;

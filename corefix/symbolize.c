@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "debugfind.h"
 #include "debuginfod.h"
 #include "symcache.h"
 
@@ -64,10 +65,29 @@ static char *demangle(const char *name)
 	return cf_xstrdup(name);
 }
 
+static bool found_one(const char *path, const struct stat *st, void *arg)
+{
+	(void)path, (void)st;
+	return *(bool *)arg = true;
+}
+
 static int find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
 			  const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
 			  char **debuginfo_file_name)
 {
+	/* Nothing to find and nothing to fetch: libdwfl is not asked, which
+	 * would load libdebuginfod all the same (debugfind.c). A dwz file's
+	 * search (a debuglink name without CRC) is always libdwfl's. */
+	if (!cf_debuginfod_enabled() && (!debuglink_file || debuglink_crc) && *userdata) {
+		const unsigned char *bid;
+		GElf_Addr va;
+		int n = dwfl_module_build_id(mod, &bid, &va);
+		bool any = false;
+		cf_debug_candidates(*userdata, bid, n > 0 ? (size_t)n : 0, file_name, debuglink_file, found_one,
+				    &any);
+		if (!any)
+			return -1;
+	}
 	int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
 					      debuginfo_file_name);
 	if (fd >= 0)
@@ -133,6 +153,13 @@ static int core_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *mo
 			      debuginfo_file_name);
 }
 
+void cf_dwfl_search_path(Dwfl_Module *mod, char *debuginfo_path)
+{
+	void **ud;
+	if (mod && dwfl_module_info(mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL))
+		*ud = debuginfo_path;
+}
+
 void cf_dwfl_callbacks(Dwfl_Callbacks *cb, char **debuginfo_path)
 {
 	*cb = (Dwfl_Callbacks){
@@ -162,8 +189,9 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 			 * p_vaddr; with false it would take BASE as that segment's
 			 * load address and subtract p_vaddr once more. Sign-extended,
 			 * so that a 32-bit module below its link address wraps right. */
-			dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1,
-					(uint64_t)cf_module_bias_signed(m, mod), true);
+			cf_dwfl_search_path(dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1,
+							    (uint64_t)cf_module_bias_signed(m, mod), true),
+					    s->debuginfo_path);
 		}
 	}
 	dwfl_report_end(s->dwfl, NULL, NULL);
@@ -186,8 +214,7 @@ static char *dup_or_null(const char *s)
 	return s ? cf_xstrdup(s) : NULL;
 }
 
-/* Copies the symbol facts (not pc, sp, module) from SRC into DST. */
-static void copy_sym(struct cf_frame *dst, const struct cf_frame *src)
+void cf_frame_copy_symbols(struct cf_frame *dst, const struct cf_frame *src)
 {
 	dst->function = dup_or_null(src->function);
 	dst->function_offset = src->function_offset;
@@ -340,16 +367,18 @@ static void lookup_shared(struct cf_symbolizer *s, const struct cf_model *m, Dwa
 	}
 	uint64_t addr = (pc - mod->bias) & cf_addrmask(&m->core.order);
 	const struct cf_frame *e = cf_symcache_find(s->run, mod->bid_file, mod->bid_file_len, addr);
+	Dwfl *d = e ? NULL : cf_symcache_dwfl(s->run, mod->bid_file, mod->bid_file_len, mod->path);
+	if (!e)  /* a first look at the module brings in what earlier runs stored */
+		e = cf_symcache_find(s->run, mod->bid_file, mod->bid_file_len, addr);
 	if (!e) {
 		struct cf_frame tmp = {0};
-		Dwfl *d = cf_symcache_dwfl(s->run, mod->bid_file, mod->bid_file_len, mod->path);
 		if (d)
 			lookup(d, addr, &tmp);
 		struct cf_frame *put = cf_symcache_put(s->run, mod->bid_file, mod->bid_file_len, addr);
 		*put = tmp;
 		e = put;
 	}
-	copy_sym(f, e);
+	cf_frame_copy_symbols(f, e);
 	f->function_offset = e->function_offset + (f->pc - pc);
 }
 
@@ -366,7 +395,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 		return;
 	struct cached *c = slot(s, pc);
 	if (c->used) {
-		copy_sym(f, &c->f);
+		cf_frame_copy_symbols(f, &c->f);
 		f->function_offset = c->f.function_offset + (f->pc - c->f.pc);
 		return;
 	}
@@ -376,7 +405,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 	c->key = pc;
 	memset(&c->f, 0, sizeof c->f);
 	c->f.pc = f->pc;
-	copy_sym(&c->f, f);
+	cf_frame_copy_symbols(&c->f, f);
 	s->ncache++;
 }
 

@@ -21,5 +21,8 @@ Dwfl *cf_symcache_dwfl(struct cf_symcache *c, const unsigned char *bid, size_t l
  * libdwfl callbacks that search it (and debuginfod when it is set). */
 char *cf_debuginfo_path(const struct cf_bt_options *o);
 void cf_dwfl_callbacks(Dwfl_Callbacks *cb, char **debuginfo_path);
+/* Tells those callbacks MOD's search path (its user data), so that a
+ * search that can find nothing is not made (debugfind.h). */
+void cf_dwfl_search_path(Dwfl_Module *mod, char *debuginfo_path);
 
 #endif
