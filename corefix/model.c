@@ -444,26 +444,28 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 	cf_modules_from_ntfile(m);
 	for (size_t i = 0; i < m->nmod; i++)
 		load_object(m, &m->mod[i], opt);
+	cf_modules_split_images(m);
 	cf_modules_from_km(m);
 	add_vdso(m);
 	if (!m->notes.has_file || m->notes.file_cut)
 		cf_modules_from_memory(m);
 	cf_linkmap_read(m, opt);
+	cf_modules_prune_images(m);
 	assign_exec(m);
 	loader_from_psargs(m);
 	name_main_from_psargs(m, opt);
 	apply_exe(m, opt);
+	/* A bias set since NT_FILE was read (KM note, link_map, EXE) decides
+	 * which of a file's mappings are its image. */
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].sources & CF_SRC_NTFILE)
+			cf_module_split_maps(m, &m->mod[i]);
 
 	/* Non-ELF mappings (locale archives, fonts, data files) are no modules. */
 	size_t keep = 0;
 	for (size_t i = 0; i < m->nmod; i++) {
 		if (m->mod[i].not_elf && !m->mod[i].in_linkmap) {
-			free(m->mod[i].name);
-			free(m->mod[i].path);
-			free(m->mod[i].debuginfo);
-			free(m->mod[i].lm_name);
-			free(m->mod[i].map);
-			cf_elfinfo_free(&m->mod[i].info);
+			cf_module_free(&m->mod[i]);
 			continue;
 		}
 		m->mod[keep++] = m->mod[i];
@@ -480,14 +482,8 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 
 void cf_model_free(struct cf_model *m)
 {
-	for (size_t i = 0; i < m->nmod; i++) {
-		free(m->mod[i].name);
-		free(m->mod[i].path);
-		free(m->mod[i].debuginfo);
-		free(m->mod[i].lm_name);
-		free(m->mod[i].map);
-		cf_elfinfo_free(&m->mod[i].info);
-	}
+	for (size_t i = 0; i < m->nmod; i++)
+		cf_module_free(&m->mod[i]);
 	free(m->mod);
 	cf_notes_free(&m->notes);
 	cf_core_close(&m->core);

@@ -6,7 +6,10 @@
  *    and NT_PRPSINFO, NT_SIGINFO, NT_FILE added where missing;
  *  - the PT_NOTE program header pointing at it;
  *  - DT_DEBUG of the program's in-memory dynamic section, so debuggers
- *    find r_debug the way gdb's solib-svr4 looks for it. */
+ *    find r_debug the way gdb's solib-svr4 looks for it;
+ *  - files mapped again as data (not their modules' images) left out of
+ *    NT_FILE, and the dumped copy of such a mapping's first page dropped
+ *    (p_filesz 0), so libdwfl cannot take it for the file's image. */
 #define _GNU_SOURCE
 #include "rewrite.h"
 
@@ -34,6 +37,16 @@ static void put(struct blob *b, const void *d, size_t n)
 	b->n += n;
 	while (b->n % 4)
 		b->p[b->n++] = 0;
+}
+
+/* Appends N bytes, unpadded. */
+static void put_raw(struct blob *b, const void *d, size_t n)
+{
+	if (!n)
+		return;
+	b->p = cf_xrealloc(b->p, b->n + n, 1);
+	memcpy(b->p + b->n, d, n);
+	b->n += n;
 }
 
 static void note(struct blob *b, const struct cf_order *o, const char *owner, uint32_t type, const void *desc,
@@ -186,12 +199,86 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 	free(names.p);
 }
 
+/* True for the NT_FILE entries no module's image holds: the files a
+ * process mapped again as data. */
+static bool *data_entries(const struct cf_model *m, size_t *n)
+{
+	bool *data = cf_xcalloc(m->notes.nmap + 1, sizeof *data);
+	*n = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		for (size_t k = 0; k < m->mod[i].ndata; k++)
+			if (m->mod[i].data[k] < m->notes.nmap && !data[m->mod[i].data[k]]) {
+				data[m->mod[i].data[k]] = true;
+				++*n;
+			}
+	return data;
+}
+
+/* NT_FILE without the data mappings: libdwfl (eu-stack) takes an ELF
+ * header at the start of a mapping NT_FILE names for the file's image,
+ * and a page of the file mapped as data far from the library then
+ * displaces the library. */
+static void images_only_ntfile(const struct cf_model *m, struct blob *out, struct cf_plan *plan)
+{
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	size_t ndata, count = 0;
+	bool *data = data_entries(m, &ndata);
+	struct blob ent = {0}, names = {0};
+	unsigned char word[8];
+	uint64_t unit = m->notes.file_unit ? m->notes.file_unit : 1;
+	for (size_t i = 0; i < m->notes.nmap; i++) {
+		const struct cf_mapping *e = &m->notes.map[i];
+		if (data[i])
+			continue;
+		uint64_t v[3] = {e->start, e->end, e->offset / unit};
+		for (int j = 0; j < 3; j++) {
+			cf_put(o, word, v[j], w);
+			put_raw(&ent, word, w);
+		}
+		put_raw(&names, e->name, strlen(e->name) + 1);
+		count++;
+	}
+	struct blob d = {0};
+	cf_put(o, word, count, w);
+	put_raw(&d, word, w);
+	cf_put(o, word, unit, w);
+	put_raw(&d, word, w);
+	put_raw(&d, ent.p, ent.n);
+	put_raw(&d, names.p, names.n);
+	note(out, o, "CORE", CF_NT_FILE, d.p, d.n);
+	say(plan, cf_xasprintf("NT_FILE: %zu data mapping%s left out (files mapped again outside their images)", ndata,
+			       ndata == 1 ? "" : "s"));
+	free(d.p);
+	free(ent.p);
+	free(names.p);
+	free(data);
+}
+
+/* A core segment that holds only the first page of a file mapped again
+ * as data: the kernel dumps that page for its ELF header, and libdwfl
+ * takes any ELF header at a segment's start for a module, which then
+ * displaces the real one. Its bytes are the file's own first page. */
+static bool data_header_segment(const struct cf_model *m, const GElf_Phdr *ph, const bool *data)
+{
+	unsigned char magic[SELFMAG];
+	if (ph->p_type != PT_LOAD || !ph->p_filesz || ph->p_filesz > m->pagesz)
+		return false;
+	for (size_t i = 0; i < m->notes.nmap; i++)
+		if (data[i] && m->notes.map[i].start == ph->p_vaddr && m->notes.map[i].offset == 0)
+			return cf_core_read_all(&m->core, ph->p_vaddr, magic, SELFMAG) && !memcmp(magic, ELFMAG, SELFMAG);
+	return false;
+}
+
 /* The rebuilt note segment; false when nothing in it would change. */
 static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main_mod, const struct cf_module *loader,
 			  struct blob *out, struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
+	size_t ndata;
+	free(data_entries(m, &ndata));
+	bool drop_data = ndata > 0 && !m->notes.file_cut;
 	bool have_prpsinfo = m->notes.has_prpsinfo, have_siginfo = m->notes.has_siginfo, first_status = true;
 	size_t renamed = 0, status_no = 0;
 	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
@@ -245,6 +332,8 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 					say(plan, cf_xasprintf("NT_SIGINFO: added (signal %d, from NT_PRSTATUS)", m->notes.thread[0].cursig));
 				}
 				first_status = false;
+			} else if (core_owner && nh.n_type == CF_NT_FILE && drop_data) {
+				images_only_ntfile(m, out, plan);
 			} else if (core_owner && nh.n_type == NT_AUXV && fix_program) {
 				struct blob a = {0};
 				new_auxv(m, desc, nh.n_descsz, main_mod, loader, &a, plan);
@@ -499,6 +588,12 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				       "unreferenced", (unsigned long long)notes_at, notes.n));
 		end = (notes_at + notes.n + 7) & ~7ull;
 	}
+	size_t ndata, hidden = 0;
+	bool *data = data_entries(m, &ndata);
+	for (size_t i = 0; ndata && i < eh.e_phnum; i++) {
+		GElf_Phdr ph;
+		hidden += gelf_getphdr(m->core.elf, (int)i, &ph) && data_header_segment(m, &ph, data);
+	}
 	uint64_t extra_at[2] = {0, 0};
 	for (size_t k = 0; k < nextra; k++) {
 		extra_at[k] = (end + m->pagesz - 1) & ~(m->pagesz - 1);
@@ -507,7 +602,7 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				       (unsigned long long)extra[k].vaddr, extra[k].why));
 		end = (extra_at[k] + extra[k].data.n + 7) & ~7ull;
 	}
-	if (new_notes || nextra) {
+	if (new_notes || nextra || hidden) {
 		/* Program headers: PT_NOTE pointed at the new notes (others
 		 * emptied), plus a PT_LOAD for each segment of our own. */
 		size_t entsz = eh.e_phentsize, n = eh.e_phnum + nextra;
@@ -520,6 +615,12 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				ph.p_offset = first ? notes_at : 0;
 				ph.p_filesz = first ? notes.n : 0;
 				first = false;
+			}
+			if (data_header_segment(m, &ph, data)) {
+				say(plan, cf_xasprintf("program header %zu: p_filesz 0x%llx -> 0 at 0x%llx, a file's first page "
+						       "mapped again as data (libdwfl would take its ELF header for the file's image)",
+						       i, (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_vaddr));
+				ph.p_filesz = 0;
 			}
 			encode_phdr(o, tab + i * entsz, &ph);
 		}
@@ -547,7 +648,10 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				uint64_t at = eh.e_phoff + i * entsz;
 				if (memcmp(tab + i * entsz, m->core.image + at, entsz) != 0)
 					add_patch(plan, at, tab + i * entsz, entsz,
-						  cf_xasprintf("program header %zu (PT_NOTE): p_offset/p_filesz -> the new notes", i));
+						  cf_xasprintf("program header %zu (%s): p_offset/p_filesz -> %s", i,
+							       cf_u32(o, tab + i * entsz) == PT_NOTE ? "PT_NOTE" : "PT_LOAD",
+							       cf_u32(o, tab + i * entsz) == PT_NOTE ? "the new notes"
+												       : "0, a data mapping's header"));
 			}
 		}
 		free(tab);
@@ -575,6 +679,7 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 		free(extra[k].data.p);
 		free(extra[k].why);
 	}
+	free(data);
 	free(notes.p);
 	return 0;
 }

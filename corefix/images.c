@@ -1,0 +1,200 @@
+/* A module is its image, not every mapping of its file (DESIGN.md): the
+ * NT_FILE entries that fit its bias and program headers, and the holes
+ * the loader leaves inside its span, are the image; the file's other
+ * entries are data mappings (gdb reading its own libraries, a crash
+ * reporter reading build-ids), kept only to be listed. A file mapped as
+ * two full images (dlmopen) is two modules, told apart by link_map. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+enum { MAX_IMAGES = 16 };
+
+static int by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every NT_FILE entry of MOD, image and data, in note order. */
+static size_t *all_maps(const struct cf_module *mod, size_t *n)
+{
+	*n = mod->nmaps + mod->ndata;
+	size_t *all = cf_xcalloc(*n + 1, sizeof *all);
+	if (mod->nmaps)
+		memcpy(all, mod->map, mod->nmaps * sizeof *all);
+	if (mod->ndata)
+		memcpy(all + mod->nmaps, mod->data, mod->ndata * sizeof *all);
+	qsort(all, *n, sizeof *all, by_index);
+	return all;
+}
+
+void cf_module_split_maps(struct cf_model *m, struct cf_module *mod)
+{
+	size_t n;
+	size_t *all = all_maps(mod, &n);
+	free(mod->map);
+	free(mod->data);
+	mod->map = cf_xcalloc(n + 1, sizeof *mod->map);
+	mod->data = cf_xcalloc(n + 1, sizeof *mod->data);
+	mod->nmaps = mod->ndata = 0;
+	bool classify = mod->has_bias && mod->elf_known;
+	uint64_t lo = UINT64_MAX, hi = 0, pg = m->pagesz;
+	if (classify) {
+		mod->lo = mod->hi = 0;
+		cf_module_range_from_info(m, mod);
+		if (mod->hi > mod->lo) {
+			lo = mod->lo;
+			hi = (mod->hi + pg - 1) & ~(pg - 1);
+		}
+	}
+	uint64_t slo = lo, shi = hi;
+	for (size_t k = 0; k < n; k++) {
+		const struct cf_mapping *e = &m->notes.map[all[k]];
+		/* Inside the span: a piece of the image whatever its offset (the
+		 * PROT_NONE hole older glibc leaves between code and data
+		 * carries the data's offset). */
+		bool image = !classify || cf_mapping_fits(m, e, &mod->info, mod->bias) ||
+			     (e->start >= slo && e->end <= shi && shi > slo);
+		if (!image) {
+			mod->data[mod->ndata++] = all[k];
+			continue;
+		}
+		mod->map[mod->nmaps++] = all[k];
+		lo = e->start < lo ? e->start : lo;
+		hi = e->end > hi ? e->end : hi;
+	}
+	if (hi > lo) {
+		mod->lo = lo;
+		mod->hi = hi;
+	}
+	free(all);
+}
+
+static void copy_module(struct cf_module *to, const struct cf_module *from)
+{
+	char *name = to->name;
+	*to = *from;
+	to->name = name;
+	to->path = from->path ? cf_xstrdup(from->path) : NULL;
+	to->debuginfo = from->debuginfo ? cf_xstrdup(from->debuginfo) : NULL;
+	to->lm_name = NULL;
+	to->in_linkmap = false;
+	to->info.phdr = cf_xcalloc(from->info.nphdr + 1, sizeof *to->info.phdr);
+	if (from->info.nphdr)
+		memcpy(to->info.phdr, from->info.phdr, from->info.nphdr * sizeof *to->info.phdr);
+	to->map = NULL;
+	to->data = NULL;
+	to->nmaps = to->ndata = 0;
+}
+
+/* Removes from MOD's data mappings those that are IMG's image. */
+static void drop_data_of(struct cf_module *mod, const struct cf_module *img)
+{
+	size_t keep = 0;
+	for (size_t k = 0; k < mod->ndata; k++) {
+		bool mine = false;
+		for (size_t j = 0; j < img->nmaps && !mine; j++)
+			mine = img->map[j] == mod->data[k];
+		if (!mine)
+			mod->data[keep++] = mod->data[k];
+	}
+	mod->ndata = keep;
+}
+
+static void split_one(struct cf_model *m, size_t i)
+{
+	struct cf_module *mod = &m->mod[i];
+	if (!mod->elf_known || !mod->has_bias || !mod->ndata || !(mod->sources & CF_SRC_NTFILE) ||
+	    (mod->sources & CF_SRC_KM))
+		return;
+	struct cf_bias_vote v[64];
+	size_t nload, nval = cf_bias_tally(m, mod, &mod->info, v, 64, &nload), made = 0;
+	for (size_t j = 0; j < nval && made < MAX_IMAGES; j++) {
+		mod = &m->mod[i];  /* cf_model_add moves the array */
+		if (v[j].bias == mod->bias || nload < 2 || v[j].segs != nload)
+			continue;
+		struct cf_module *img = cf_model_add(m, m->mod[i].name);
+		mod = &m->mod[i];
+		copy_module(img, mod);
+		img->bias = v[j].bias;
+		img->bias_src = CF_SRC_NTFILE;
+		img->extra_image = true;
+		img->ndata = mod->ndata;
+		img->data = cf_xcalloc(mod->ndata + 1, sizeof *img->data);
+		memcpy(img->data, mod->data, mod->ndata * sizeof *img->data);
+		cf_module_split_maps(m, img);
+		/* What is left over stays listed once, with the first image. */
+		img->ndata = 0;
+		drop_data_of(mod, img);
+		made++;
+	}
+}
+
+void cf_modules_split_images(struct cf_model *m)
+{
+	size_t n = m->nmod;
+	for (size_t i = 0; i < n; i++)
+		split_one(m, i);
+}
+
+void cf_module_free(struct cf_module *mod)
+{
+	free(mod->name);
+	free(mod->path);
+	free(mod->debuginfo);
+	free(mod->lm_name);
+	free(mod->map);
+	free(mod->data);
+	cf_elfinfo_free(&mod->info);
+}
+
+/* The first other image of MOD's file that link_map confirms. */
+static struct cf_module *confirmed_sibling(struct cf_model *m, const struct cf_module *mod)
+{
+	for (size_t j = 0; j < m->nmod; j++) {
+		struct cf_module *o = &m->mod[j];
+		if (o != mod && o->in_linkmap && (o->sources & CF_SRC_NTFILE) && !strcmp(o->name, mod->name))
+			return o;
+	}
+	return NULL;
+}
+
+void cf_modules_prune_images(struct cf_model *m)
+{
+	bool any = false;
+	for (size_t i = 0; i < m->nmod; i++)
+		any |= m->mod[i].extra_image;
+	if (!any)
+		return;
+	bool *drop = cf_xcalloc(m->nmod + 1, sizeof *drop);
+	for (size_t i = 0; i < m->nmod; i++) {
+		struct cf_module *mod = &m->mod[i];
+		bool grouped = mod->extra_image;
+		for (size_t j = 0; j < m->nmod && !grouped; j++)
+			grouped = m->mod[j].extra_image && !strcmp(m->mod[j].name, mod->name);
+		struct cf_module *keep = grouped && !mod->in_linkmap ? confirmed_sibling(m, mod) : NULL;
+		if (!keep || mod->role == CF_ROLE_VDSO)
+			continue;
+		/* link_map knows the file's other image and not this one: it is
+		 * the file mapped again, not a loaded module. */
+		keep->data = cf_xrealloc(keep->data, keep->ndata + mod->nmaps + mod->ndata + 1, sizeof *keep->data);
+		for (size_t k = 0; k < mod->nmaps; k++)
+			keep->data[keep->ndata++] = mod->map[k];
+		for (size_t k = 0; k < mod->ndata; k++)
+			keep->data[keep->ndata++] = mod->data[k];
+		qsort(keep->data, keep->ndata, sizeof *keep->data, by_index);
+		mod->nmaps = mod->ndata = 0;
+		drop[i] = true;
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		if (drop[i])
+			cf_module_free(&m->mod[i]);
+		else
+			m->mod[out++] = m->mod[i];
+	}
+	m->nmod = out;
+	free(drop);
+}
