@@ -3,6 +3,8 @@
  * link_map → roles and checks). */
 #include "model.h"
 
+#include "buildid_index.h"
+
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,11 +216,26 @@ static bool place_header(const struct cf_model *m, const struct cf_elfinfo *info
 	return false;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Where NT_FILE is missing or cut short: any core segment that starts with
- * an ELF header of a loadable object is a module, named later by link_map. */
+ * an ELF header of a loadable object is a module, named later by link_map.
+ * Not the header copy at the start of a file mapped again as data. */
 void cf_modules_from_memory(struct cf_model *m)
 {
-	size_t found = 0;
+	size_t found = 0, ndata = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		ndata += m->mod[i].ndata;
+	uint64_t *data = cf_xcalloc(ndata + 1, sizeof *data);
+	ndata = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		for (size_t k = 0; k < m->mod[i].ndata; k++)
+			data[ndata++] = m->notes.map[m->mod[i].data[k]].start;
+	qsort(data, ndata, sizeof *data, by_value);
 	for (size_t i = 0; i < m->core.nseg; i++) {
 		const struct cf_segment *s = &m->core.seg[i];
 		struct cf_elfinfo info;
@@ -227,6 +244,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		 * many modules. */
 		if ((s->vaddr & (m->pagesz - 1)) || s->filesz < 64 || !cf_core_read_all(&m->core, s->vaddr, magic, SELFMAG) ||
 		    memcmp(magic, ELFMAG, SELFMAG) != 0 || ++found > 4096 || cf_model_find_addr(m, s->vaddr) ||
+		    bsearch(&s->vaddr, data, ndata, sizeof *data, by_value) ||
 		    !cf_model_image_at(m, s->vaddr, s->memsz, &info))
 			continue;
 		uint64_t bias;
@@ -245,6 +263,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		adopt_info(mod, &info);
 		cf_module_range_from_info(m, mod);
 	}
+	free(data);
 }
 
 static void assign_exec(struct cf_model *m)
@@ -485,6 +504,7 @@ void cf_model_free(struct cf_model *m)
 	for (size_t i = 0; i < m->nmod; i++)
 		cf_module_free(&m->mod[i]);
 	free(m->mod);
+	cf_bidindex_free(m->bidx);
 	cf_notes_free(&m->notes);
 	cf_core_close(&m->core);
 	cf_diag_free(&m->diag);

@@ -95,6 +95,7 @@ struct cf_model {
 	bool no_dt_debug;           /* found only through a loader symbol */
 	bool loader_as_command;
 	bool km;
+	struct cf_bidindex *bidx;   /* --search folders by build-id, built on first need */
 };
 
 /* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,
@@ -165,6 +166,10 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
 		struct cf_elfinfo *info);
+/* False for a recorded name that is no file to open: /proc/… and /dev/…
+ * (a link_map's /proc/self/fd/N is the reader's own descriptor, not the
+ * crashed process's), a memfd's /memfd:NAME. Found by build-id instead. */
+bool cf_name_is_file(const char *name);
 /* NT_PRPSINFO's psargs of a loader run as a command, without the loader
  * and its options: "PROGRAM ARGS...". */
 void cf_program_args(const char *psargs, char *out, size_t n);

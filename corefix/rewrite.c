@@ -214,16 +214,45 @@ static bool *data_entries(const struct cf_model *m, size_t *n)
 	return data;
 }
 
-/* NT_FILE without the data mappings: libdwfl (eu-stack) takes an ELF
+/* The name NT_FILE entry I gets in the rewritten core, or NULL to keep
+ * it: a name that is no file (a memfd's, or /proc and /dev names a
+ * debugger would open in its own process, as gdb does to read file-backed
+ * mappings) becomes the file corefix found by build-id, else nothing. */
+static const char *ntfile_rename(const struct cf_model *m, size_t i, const struct cf_module *const *owner)
+{
+	const char *name = m->notes.map[i].name;
+	if (cf_name_is_file(name))
+		return NULL;
+	if (owner[i] && owner[i]->path && !owner[i]->bid_mismatch)
+		return owner[i]->path;
+	return strncmp(name, "/memfd:", 7) ? "" : NULL;
+}
+
+static const struct cf_module **entry_owners(const struct cf_model *m)
+{
+	const struct cf_module **owner = cf_xcalloc(m->notes.nmap + 1, sizeof *owner);
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		for (size_t k = 0; k < mod->nmaps + mod->ndata; k++) {
+			size_t e = k < mod->nmaps ? mod->map[k] : mod->data[k - mod->nmaps];
+			if (e < m->notes.nmap)
+				owner[e] = mod;
+		}
+	}
+	return owner;
+}
+
+/* NT_FILE without the data mappings (libdwfl, so eu-stack, takes an ELF
  * header at the start of a mapping NT_FILE names for the file's image,
  * and a page of the file mapped as data far from the library then
- * displaces the library. */
-static void images_only_ntfile(const struct cf_model *m, struct blob *out, struct cf_plan *plan)
+ * displaces the library), and with names that are files. */
+static void rebuilt_ntfile(const struct cf_model *m, const bool *data, size_t ndata, struct blob *out,
+			   struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
-	size_t ndata, count = 0;
-	bool *data = data_entries(m, &ndata);
+	size_t count = 0, renamed = 0;
+	const struct cf_module **owner = entry_owners(m);
 	struct blob ent = {0}, names = {0};
 	unsigned char word[8];
 	uint64_t unit = m->notes.file_unit ? m->notes.file_unit : 1;
@@ -236,7 +265,11 @@ static void images_only_ntfile(const struct cf_model *m, struct blob *out, struc
 			cf_put(o, word, v[j], w);
 			put_raw(&ent, word, w);
 		}
-		put_raw(&names, e->name, strlen(e->name) + 1);
+		const char *name = ntfile_rename(m, i, owner);
+		if (name && !renamed++)
+			say(plan, cf_xasprintf("NT_FILE: \"%s\" -> \"%s\" (not a file a debugger may open)", e->name, name));
+		name = name ? name : e->name;
+		put_raw(&names, name, strlen(name) + 1);
 		count++;
 	}
 	struct blob d = {0};
@@ -247,12 +280,31 @@ static void images_only_ntfile(const struct cf_model *m, struct blob *out, struc
 	put_raw(&d, ent.p, ent.n);
 	put_raw(&d, names.p, names.n);
 	note(out, o, "CORE", CF_NT_FILE, d.p, d.n);
-	say(plan, cf_xasprintf("NT_FILE: %zu data mapping%s left out (files mapped again outside their images)", ndata,
-			       ndata == 1 ? "" : "s"));
+	if (ndata)
+		say(plan, cf_xasprintf("NT_FILE: %zu data mapping%s left out (files mapped again outside their images)",
+				       ndata, ndata == 1 ? "" : "s"));
+	if (renamed > 1)
+		say(plan, cf_xasprintf("NT_FILE: %zu entries renamed so", renamed));
 	free(d.p);
 	free(ent.p);
 	free(names.p);
-	free(data);
+	free(owner);
+}
+
+/* True when NT_FILE must be rewritten: data mappings to leave out, or
+ * names that are no files. */
+static bool ntfile_changes(const struct cf_model *m, const bool *data, size_t ndata)
+{
+	if (m->notes.file_cut)
+		return false;
+	if (ndata)
+		return true;
+	const struct cf_module **owner = entry_owners(m);
+	bool any = false;
+	for (size_t i = 0; i < m->notes.nmap && !any; i++)
+		any = !data[i] && ntfile_rename(m, i, owner);
+	free(owner);
+	return any;
 }
 
 /* A core segment that holds only the first page of a file mapped again
@@ -277,8 +329,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 	const struct cf_order *o = &m->core.order;
 	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
 	size_t ndata;
-	free(data_entries(m, &ndata));
-	bool drop_data = ndata > 0 && !m->notes.file_cut;
+	bool *is_data = data_entries(m, &ndata), file_changes = ntfile_changes(m, is_data, ndata);
 	bool have_prpsinfo = m->notes.has_prpsinfo, have_siginfo = m->notes.has_siginfo, first_status = true;
 	size_t renamed = 0, status_no = 0;
 	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
@@ -332,8 +383,8 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 					say(plan, cf_xasprintf("NT_SIGINFO: added (signal %d, from NT_PRSTATUS)", m->notes.thread[0].cursig));
 				}
 				first_status = false;
-			} else if (core_owner && nh.n_type == CF_NT_FILE && drop_data) {
-				images_only_ntfile(m, out, plan);
+			} else if (core_owner && nh.n_type == CF_NT_FILE && file_changes) {
+				rebuilt_ntfile(m, is_data, ndata, out, plan);
 			} else if (core_owner && nh.n_type == NT_AUXV && fix_program) {
 				struct blob a = {0};
 				new_auxv(m, desc, nh.n_descsz, main_mod, loader, &a, plan);
@@ -354,6 +405,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 		}
 	}
 	free(first);
+	free(is_data);
 	if (renamed)
 		say(plan, cf_xasprintf("note names: %zu notes written with n_namesz counting the NUL (\"CORE\" 4 -> 5)",
 				       renamed));
@@ -471,23 +523,37 @@ static bool dynamic_shadow(const struct cf_model *m, const struct cf_module *mod
 	return true;
 }
 
-/* musl (and our loader, given a relative program path) record libraries
- * as found: "./liba.so" means nothing to a debugger started elsewhere.
- * Absolute names go into a segment of our own; l_name points at them. */
-static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr)
+/* The name link_map entry MOD gets in the rewritten core, or NULL to
+ * keep it. musl (and our loader, given a relative program path) record
+ * libraries as found: "./liba.so" means nothing to a debugger started
+ * elsewhere. A library loaded from a memfd is /proc/self/fd/N: gdb opens
+ * that in its own process and hangs reading its own descriptor; it gets
+ * the file corefix found by build-id, else an empty name, which gdb's
+ * solib-svr4 skips. */
+static const char *lm_rename(const struct cf_module *mod, bool repair)
+{
+	if (!mod->in_linkmap || !mod->lm_name || !mod->lm_name[0])
+		return NULL;
+	bool found = mod->path && !mod->bid_mismatch;
+	if (!cf_name_is_file(mod->lm_name))
+		return found ? mod->path : "";
+	return repair && mod->lm_name[0] != '/' && found ? mod->path : NULL;
+}
+
+/* The new names go into a segment of our own; l_name points at them. */
+static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr, bool repair)
 {
 	struct blob names = {0};
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
-	size_t n = 0;
-	for (size_t i = 0; i < m->nmod; i++)
-		n += m->mod[i].in_linkmap && m->mod[i].lm_name && m->mod[i].lm_name[0] && m->mod[i].lm_name[0] != '/' &&
-		     m->mod[i].path && !m->mod[i].bid_mismatch;
+	size_t n = 0, total = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		const char *to = lm_rename(&m->mod[i], repair);
+		n += to != NULL;
+		total += to ? strlen(to) + 1 : 0;
+	}
 	if (!n)
 		return names;
-	size_t total = 0;
-	for (size_t i = 0; i < m->nmod; i++)
-		total += m->mod[i].path ? strlen(m->mod[i].path) + 1 : 0;
 	*seg_addr = find_gap(m, (total + m->pagesz - 1) & ~(m->pagesz - 1));
 	if (!*seg_addr) {
 		plan->incomplete = true;
@@ -495,8 +561,8 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 	}
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
-		if (!mod->in_linkmap || !mod->lm_name || !mod->lm_name[0] || mod->lm_name[0] == '/' || !mod->path ||
-		    mod->bid_mismatch)
+		const char *to = lm_rename(mod, repair);
+		if (!to)
 			continue;
 		uint64_t field = mod->lm_entry + w;  /* l_name */
 		const struct cf_segment *s = cf_core_segment(&m->core, field);
@@ -506,10 +572,10 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 		cf_put(o, ptr, *seg_addr + names.n, w);
 		add_patch(plan, s->offset + (field - s->vaddr), ptr, w,
 			  cf_xasprintf("memory 0x%llx: l_name of \"%s\" -> \"%s\" (in the added segment)",
-				       (unsigned long long)field, mod->lm_name, mod->path));
-		size_t l = strlen(mod->path) + 1;
+				       (unsigned long long)field, mod->lm_name, to));
+		size_t l = strlen(to) + 1;
 		names.p = cf_xrealloc(names.p, names.n + l, 1);
-		memcpy(names.p + names.n, mod->path, l);
+		memcpy(names.p + names.n, to, l);
 		names.n += l;
 	}
 	return names;
@@ -559,12 +625,12 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 		plan->incomplete = true;
 		return 0;
 	}
-	if (repair && eh.e_phnum < PN_XNUM - 2) {
+	if (eh.e_phnum < PN_XNUM - 2) {
 		uint64_t seg_addr = 0;
-		struct blob names = name_fixes(m, plan, &seg_addr);
+		struct blob names = name_fixes(m, plan, &seg_addr, repair);
 		if (names.n)
 			extra[nextra++] = (struct extra){seg_addr, names,
-							 cf_xstrdup("absolute module names for link_map's l_name")};
+							 cf_xstrdup("module names for link_map's l_name (absolute, and files)")};
 	}
 	if (repair && main_mod && main_mod->elf_known && main_mod->has_bias) {
 		unsigned char entry[16];
