@@ -286,6 +286,41 @@ static void assign_exec(struct cf_model *m)
 	}
 }
 
+/* EXE may be the program the kernel ran when the core cannot say so
+ * itself: its first page not dumped (no ELF header, no build-id in
+ * memory) and its recorded name leading nowhere. link_map is found
+ * through its PT_DYNAMIC, so it is taken before link_map is read, when
+ * the auxiliary vector agrees: its headers at AT_PHDR and its entry at
+ * AT_ENTRY (a loader run as a command is what AT_PHDR describes then,
+ * and EXE, the real program, does not fit). */
+static void exe_as_exec(struct cf_model *m, const struct cf_options *opt)
+{
+	const struct cf_auxv *a = &m->notes.auxv;
+	struct cf_module *exec = a->phdr && a->entry ? cf_model_find_addr(m, a->phdr) : NULL;
+	if (!opt->exe || !exec || (exec->elf_known && exec->path) || !exec->nmaps)
+		return;
+	struct cf_elfinfo info;
+	char err[128];
+	uint64_t bias;
+	if (cf_elf_read_file(opt->exe, &info, err, sizeof err) != 0)
+		return;
+	if (!cf_module_same_build(exec, &info) || !bias_from_at_phdr(m, &info, &bias) ||
+	    ((info.entry + bias) & cf_addrmask(&m->core.order)) != a->entry) {
+		cf_elfinfo_free(&info);
+		return;
+	}
+	free(exec->path);
+	exec->path = cf_path_absolute(opt->exe);
+	exec->path_how = "command line";
+	memcpy(exec->bid_file, info.buildid, info.buildid_len);
+	exec->bid_file_len = info.buildid_len;
+	exec->bid_mismatch = false;
+	exec->not_elf = false;
+	adopt_info(exec, &info);
+	if (!exec->has_bias)
+		cf_module_bias_from_maps(m, exec, &exec->info);
+}
+
 /* The real program named on corefix's command line wins over a file found
  * by name, but only when it is the same build as the core's. */
 static void apply_exe(struct cf_model *m, const struct cf_options *opt)
@@ -468,6 +503,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 	add_vdso(m);
 	if (!m->notes.has_file || m->notes.file_cut)
 		cf_modules_from_memory(m);
+	exe_as_exec(m, opt);
 	cf_linkmap_read(m, opt);
 	cf_modules_prune_images(m);
 	assign_exec(m);
