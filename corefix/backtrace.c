@@ -90,6 +90,7 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 				t->frame[k].signal_frame = true;
 			cf_symbolize(s, m, &t->frame[k]);
 		}
+		cf_tailcall_frames(s, o->cache ? o->cache : own, m, t, max);
 	}
 	cf_symbolizer_free(s);
 	cf_symcache_free(own);
