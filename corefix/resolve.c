@@ -100,13 +100,17 @@ bool cf_name_is_file(const char *name)
 		p += len;
 	}
 	*o = 0;
-	bool file = true;
-	for (size_t i = 0; i < sizeof not_files / sizeof *not_files && file; i++) {
+	/* /dev/shm holds real files (a JIT's or sandbox's libraries). */
+	bool file = !strncmp(norm, "/dev/shm/", 9);
+	for (size_t i = 0; i < sizeof not_files / sizeof *not_files && !file; i++) {
 		size_t l = strlen(not_files[i]);
-		file = strncmp(norm, not_files[i], l) != 0 || (not_files[i][l - 1] != ':' && norm[l] && norm[l] != '/');
+		if (!strncmp(norm, not_files[i], l) && (not_files[i][l - 1] == ':' || !norm[l] || norm[l] == '/')) {
+			free(norm);
+			return false;
+		}
 	}
 	free(norm);
-	return file;
+	return true;
 }
 
 static void gather(const struct cf_model *m, const char *name, const struct cf_options *opt, struct cands *c)
@@ -127,10 +131,19 @@ static void gather(const struct cf_model *m, const char *name, const struct cf_o
 	} else {
 		/* KM and glibc record a program as typed on the command line:
 		 * relative to a cwd we cannot know; the core's folder is the best bet. */
-		char *dir = dir_of(m->core.path);
-		add(c, cf_xasprintf("%s/%s", dir, name), "next to core");
+		char *dir = dir_of(m->core.path), *next = cf_xasprintf("%s/%s", dir, name), *cwd = cf_path_absolute(name);
+		char *next_abs = cf_path_absolute(next);
 		free(dir);
-		add(c, cf_xstrdup(name), "relative to cwd");
+		/* "proc/self/fd/3" next to a core in / is /proc/self/fd/3. */
+		bool files = cf_name_is_file(next_abs) && cf_name_is_file(cwd);
+		free(next_abs);
+		if (files) {
+			add(c, next, "next to core");
+			add(c, cf_xstrdup(name), "relative to cwd");
+		} else {
+			free(next);
+		}
+		free(cwd);
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
 		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");

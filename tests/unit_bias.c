@@ -411,8 +411,22 @@ static void test_km_entries(void)
 	synth_free(&s);
 }
 
+/* Names a core may give that are no file corefix may open. */
+static void test_not_files(void)
+{
+	static const char *const no[] = {"/proc/self/fd/3", "//proc/self/fd/3", "/usr/../proc/self/exe", "/./dev/fd/0",
+					 "/dev/stdin", "/memfd:plugin (deleted)", "/proc", "/dev"};
+	static const char *const yes[] = {"/usr/lib/libc.so.6", "/lib/../lib64/ld.so", "/procfs/x.so", "/devel/x.so",
+					  "/dev/shm/jit.so", "relative/x.so", "/memfd/x.so"};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		CHECK(!cf_name_is_file(no[i]), "%s taken for a file", no[i]);
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		CHECK(cf_name_is_file(yes[i]), "%s refused", yes[i]);
+}
+
 int main(void)
 {
+	test_not_files();
 	if (!mkdtemp(dir))
 		return 1;
 	test_kernel_layout();
