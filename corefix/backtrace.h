@@ -109,8 +109,11 @@ bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp,
 
 /* Inserts into T the frames tail calls left no trace of (DWARF call
  * sites), as gdb shows them. */
-void cf_tailcall_frames(struct cf_symbolizer *s, struct cf_symcache *cache, const struct cf_model *m,
-			struct cf_thread_bt *t, size_t max);
+struct cf_tailcalls;
+struct cf_tailcalls *cf_tailcalls_new(void);
+void cf_tailcalls_free(struct cf_tailcalls *tc);
+void cf_tailcall_frames(struct cf_tailcalls *tc, struct cf_symbolizer *s, struct cf_symcache *cache,
+			const struct cf_model *m, struct cf_thread_bt *t, size_t max);
 
 /* Crash facts. */
 const char *cf_signal_name(int signo);

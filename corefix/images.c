@@ -4,6 +4,7 @@
  * entries are data mappings (gdb reading its own libraries, a crash
  * reporter reading build-ids), kept only to be listed. A file mapped as
  * two full images (dlmopen) is two modules, told apart by link_map. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,19 @@ void cf_module_split_maps(struct cf_model *m, struct cf_module *mod)
 	free(all);
 }
 
+static int by_name(const void *a, const void *b, void *ctx)
+{
+	const struct cf_model *m = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(m->mod[x].name, m->mod[y].name);
+	return c ? c : (x > y) - (x < y);
+}
+
+static void sort_by_name(const struct cf_model *m, size_t *order, size_t n)
+{
+	qsort_r(order, n, sizeof *order, by_name, (void *)m);
+}
+
 static void copy_module(struct cf_module *to, const struct cf_module *from)
 {
 	char *name = to->name;
@@ -89,15 +103,15 @@ static void copy_module(struct cf_module *to, const struct cf_module *from)
 	to->nmaps = to->ndata = 0;
 }
 
-/* Removes from MOD's data mappings those that are IMG's image. */
+/* Removes from MOD's data mappings those that are IMG's image. Both
+ * lists are in note order (cf_module_split_maps keeps it): one merge. */
 static void drop_data_of(struct cf_module *mod, const struct cf_module *img)
 {
-	size_t keep = 0;
+	size_t keep = 0, j = 0;
 	for (size_t k = 0; k < mod->ndata; k++) {
-		bool mine = false;
-		for (size_t j = 0; j < img->nmaps && !mine; j++)
-			mine = img->map[j] == mod->data[k];
-		if (!mine)
+		while (j < img->nmaps && img->map[j] < mod->data[k])
+			j++;
+		if (j == img->nmaps || img->map[j] != mod->data[k])
 			mod->data[keep++] = mod->data[k];
 	}
 	mod->ndata = keep;
@@ -150,17 +164,6 @@ void cf_module_free(struct cf_module *mod)
 	cf_elfinfo_free(&mod->info);
 }
 
-/* The first other image of MOD's file that link_map confirms. */
-static struct cf_module *confirmed_sibling(struct cf_model *m, const struct cf_module *mod)
-{
-	for (size_t j = 0; j < m->nmod; j++) {
-		struct cf_module *o = &m->mod[j];
-		if (o != mod && o->in_linkmap && (o->sources & CF_SRC_NTFILE) && !strcmp(o->name, mod->name))
-			return o;
-	}
-	return NULL;
-}
-
 void cf_modules_prune_images(struct cf_model *m)
 {
 	bool any = false;
@@ -168,25 +171,37 @@ void cf_modules_prune_images(struct cf_model *m)
 		any |= m->mod[i].extra_image;
 	if (!any)
 		return;
+	/* Modules by name: the images of one file are neighbours, and a
+	 * crafted core's million modules stay O(n log n). */
+	size_t *order = cf_xcalloc(m->nmod + 1, sizeof *order);
+	for (size_t i = 0; i < m->nmod; i++)
+		order[i] = i;
+	sort_by_name(m, order, m->nmod);
 	bool *drop = cf_xcalloc(m->nmod + 1, sizeof *drop);
-	for (size_t i = 0; i < m->nmod; i++) {
-		struct cf_module *mod = &m->mod[i];
-		bool grouped = mod->extra_image;
-		for (size_t j = 0; j < m->nmod && !grouped; j++)
-			grouped = m->mod[j].extra_image && !strcmp(m->mod[j].name, mod->name);
-		struct cf_module *keep = grouped && !mod->in_linkmap ? confirmed_sibling(m, mod) : NULL;
-		if (!keep || mod->role == CF_ROLE_VDSO)
-			continue;
-		/* link_map knows the file's other image and not this one: it is
-		 * the file mapped again, not a loaded module. */
-		keep->data = cf_xrealloc(keep->data, keep->ndata + mod->nmaps + mod->ndata + 1, sizeof *keep->data);
-		for (size_t k = 0; k < mod->nmaps; k++)
-			keep->data[keep->ndata++] = mod->map[k];
-		for (size_t k = 0; k < mod->ndata; k++)
-			keep->data[keep->ndata++] = mod->data[k];
-		qsort(keep->data, keep->ndata, sizeof *keep->data, by_index);
-		mod->nmaps = mod->ndata = 0;
-		drop[i] = true;
+	for (size_t a = 0, b; a < m->nmod; a = b) {
+		bool extra = false;
+		struct cf_module *keep = NULL;
+		for (b = a; b < m->nmod && !strcmp(m->mod[order[b]].name, m->mod[order[a]].name); b++) {
+			struct cf_module *x = &m->mod[order[b]];
+			extra |= x->extra_image;
+			if (!keep && x->in_linkmap && (x->sources & CF_SRC_NTFILE))
+				keep = x;
+		}
+		for (size_t k = a; extra && keep && k < b; k++) {
+			struct cf_module *mod = &m->mod[order[k]];
+			if (mod->in_linkmap || mod->role == CF_ROLE_VDSO || !(mod->sources & CF_SRC_NTFILE))
+				continue;
+			/* link_map knows the file's other image and not this one:
+			 * it is the file mapped again, not a loaded module. */
+			keep->data = cf_xrealloc(keep->data, keep->ndata + mod->nmaps + mod->ndata + 1, sizeof *keep->data);
+			for (size_t j = 0; j < mod->nmaps; j++)
+				keep->data[keep->ndata++] = mod->map[j];
+			for (size_t j = 0; j < mod->ndata; j++)
+				keep->data[keep->ndata++] = mod->data[j];
+			qsort(keep->data, keep->ndata, sizeof *keep->data, by_index);
+			mod->nmaps = mod->ndata = 0;
+			drop[order[k]] = true;
+		}
 	}
 	size_t out = 0;
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -197,4 +212,5 @@ void cf_modules_prune_images(struct cf_model *m)
 	}
 	m->nmod = out;
 	free(drop);
+	free(order);
 }

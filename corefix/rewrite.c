@@ -307,19 +307,34 @@ static bool ntfile_changes(const struct cf_model *m, const bool *data, size_t nd
 	return any;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Where the data mappings of file offset 0 start, sorted. */
+static uint64_t *data_header_starts(const struct cf_model *m, const bool *data, size_t *n)
+{
+	uint64_t *v = cf_xcalloc(m->notes.nmap + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < m->notes.nmap; i++)
+		if (data[i] && m->notes.map[i].offset == 0)
+			v[(*n)++] = m->notes.map[i].start;
+	qsort(v, *n, sizeof *v, by_value);
+	return v;
+}
+
 /* A core segment that holds only the first page of a file mapped again
  * as data: the kernel dumps that page for its ELF header, and libdwfl
  * takes any ELF header at a segment's start for a module, which then
  * displaces the real one. Its bytes are the file's own first page. */
-static bool data_header_segment(const struct cf_model *m, const GElf_Phdr *ph, const bool *data)
+static bool data_header_segment(const struct cf_model *m, const GElf_Phdr *ph, const uint64_t *starts, size_t n)
 {
 	unsigned char magic[SELFMAG];
-	if (ph->p_type != PT_LOAD || !ph->p_filesz || ph->p_filesz > m->pagesz)
-		return false;
-	for (size_t i = 0; i < m->notes.nmap; i++)
-		if (data[i] && m->notes.map[i].start == ph->p_vaddr && m->notes.map[i].offset == 0)
-			return cf_core_read_all(&m->core, ph->p_vaddr, magic, SELFMAG) && !memcmp(magic, ELFMAG, SELFMAG);
-	return false;
+	return ph->p_type == PT_LOAD && ph->p_filesz && ph->p_filesz <= m->pagesz &&
+	       bsearch(&ph->p_vaddr, starts, n, sizeof *starts, by_value) &&
+	       cf_core_read_all(&m->core, ph->p_vaddr, magic, SELFMAG) && !memcmp(magic, ELFMAG, SELFMAG);
 }
 
 /* The rebuilt note segment; false when nothing in it would change. */
@@ -654,11 +669,13 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				       "unreferenced", (unsigned long long)notes_at, notes.n));
 		end = (notes_at + notes.n + 7) & ~7ull;
 	}
-	size_t ndata, hidden = 0;
+	size_t ndata, nstarts, hidden = 0;
 	bool *data = data_entries(m, &ndata);
-	for (size_t i = 0; ndata && i < eh.e_phnum; i++) {
+	uint64_t *starts = data_header_starts(m, data, &nstarts);
+	free(data);
+	for (size_t i = 0; nstarts && i < eh.e_phnum; i++) {
 		GElf_Phdr ph;
-		hidden += gelf_getphdr(m->core.elf, (int)i, &ph) && data_header_segment(m, &ph, data);
+		hidden += gelf_getphdr(m->core.elf, (int)i, &ph) && data_header_segment(m, &ph, starts, nstarts);
 	}
 	uint64_t extra_at[2] = {0, 0};
 	for (size_t k = 0; k < nextra; k++) {
@@ -682,7 +699,7 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 				ph.p_filesz = first ? notes.n : 0;
 				first = false;
 			}
-			if (data_header_segment(m, &ph, data)) {
+			if (data_header_segment(m, &ph, starts, nstarts)) {
 				say(plan, cf_xasprintf("program header %zu: p_filesz 0x%llx -> 0 at 0x%llx, a file's first page "
 						       "mapped again as data (libdwfl would take its ELF header for the file's image)",
 						       i, (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_vaddr));
@@ -745,7 +762,7 @@ int cf_rewrite_plan(struct cf_model *m, struct cf_plan *plan)
 		free(extra[k].data.p);
 		free(extra[k].why);
 	}
-	free(data);
+	free(starts);
 	free(notes.p);
 	return 0;
 }

@@ -184,14 +184,65 @@ static uint64_t missing_frame(struct cf_symcache *cache, const struct cf_model *
 	return (pc + t->bias + t->mod->bias) & cf_addrmask(&m->core.order);
 }
 
-void cf_tailcall_frames(struct cf_symbolizer *sym, struct cf_symcache *cache, const struct cf_model *m,
-			struct cf_thread_bt *t, size_t max)
+/* Threads of one process share their callers (a thousand workers parked
+ * in one function): each (callee, return address) pair is looked at once. */
+struct memo {
+	uint64_t callee, ret, pc;
+	bool used;
+};
+
+struct cf_tailcalls {
+	struct memo *slot;
+	size_t n, cap;
+};
+
+struct cf_tailcalls *cf_tailcalls_new(void)
+{
+	return cf_xcalloc(1, sizeof(struct cf_tailcalls));
+}
+
+void cf_tailcalls_free(struct cf_tailcalls *tc)
+{
+	if (tc)
+		free(tc->slot);
+	free(tc);
+}
+
+static struct memo *memo_slot(struct cf_tailcalls *tc, uint64_t callee, uint64_t ret)
+{
+	if (2 * (tc->n + 1) > tc->cap) {
+		struct memo *old = tc->slot;
+		size_t oldcap = tc->cap;
+		tc->cap = tc->cap ? 2 * tc->cap : 64;
+		tc->slot = cf_xcalloc(tc->cap, sizeof *tc->slot);
+		tc->n = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].used)
+				*memo_slot(tc, old[i].callee, old[i].ret) = old[i], tc->n++;
+		free(old);
+	}
+	size_t h = (size_t)((callee * 0x9e3779b97f4a7c15ull) ^ ret) & (tc->cap - 1);
+	while (tc->slot[h].used && (tc->slot[h].callee != callee || tc->slot[h].ret != ret))
+		h = (h + 1) & (tc->cap - 1);
+	return &tc->slot[h];
+}
+
+void cf_tailcall_frames(struct cf_tailcalls *tc, struct cf_symbolizer *sym, struct cf_symcache *cache,
+			const struct cf_model *m, struct cf_thread_bt *t, size_t max)
 {
 	for (size_t k = 0; sym && cache && k + 1 < t->nframe; k++) {
 		struct cf_frame *f = &t->frame[k], *up = &t->frame[k + 1];
 		if (up->activation || f->signal_frame || !up->pc)
 			continue;
-		uint64_t pc = missing_frame(cache, m, f->activation ? f->pc : f->pc - 1, up->pc);
+		uint64_t callee = f->activation ? f->pc : f->pc - 1;
+		struct memo *e = memo_slot(tc, callee, up->pc);
+		if (!e->used) {
+			uint64_t found = missing_frame(cache, m, callee, up->pc);
+			e = memo_slot(tc, callee, up->pc);  /* unchanged: no insertion since */
+			*e = (struct memo){callee, up->pc, found, true};
+			tc->n++;
+		}
+		uint64_t pc = e->pc;
 		if (!pc)
 			continue;
 		t->frame = cf_xrealloc(t->frame, t->nframe + 1, sizeof *t->frame);
