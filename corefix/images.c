@@ -31,6 +31,17 @@ static size_t *all_maps(const struct cf_module *mod, size_t *n)
 	return all;
 }
 
+/* True when the image maps every PT_LOAD with file bytes: what a loader
+ * does. A file mapped only as data (a debugger reading an ELF file it
+ * never runs) maps a page or a window of it. */
+static bool full_image(const struct cf_elfinfo *info, const bool *segs)
+{
+	for (size_t i = 0; i < info->nphdr; i++)
+		if (info->phdr[i].p_type == PT_LOAD && info->phdr[i].p_filesz && !segs[i])
+			return false;
+	return true;
+}
+
 void cf_module_split_maps(struct cf_model *m, struct cf_module *mod)
 {
 	size_t n;
@@ -41,22 +52,23 @@ void cf_module_split_maps(struct cf_model *m, struct cf_module *mod)
 	mod->data = cf_xcalloc(n + 1, sizeof *mod->data);
 	mod->nmaps = mod->ndata = 0;
 	bool classify = mod->has_bias && mod->elf_known;
-	uint64_t lo = UINT64_MAX, hi = 0, pg = m->pagesz;
+	bool *segs = cf_xcalloc(mod->info.nphdr + 1, sizeof *segs);
+	uint64_t slo = UINT64_MAX, shi = 0, pg = m->pagesz;
 	if (classify) {
 		mod->lo = mod->hi = 0;
 		cf_module_range_from_info(m, mod);
 		if (mod->hi > mod->lo) {
-			lo = mod->lo;
-			hi = (mod->hi + pg - 1) & ~(pg - 1);
+			slo = mod->lo;
+			shi = (mod->hi + pg - 1) & ~(pg - 1);
 		}
 	}
-	uint64_t slo = lo, shi = hi;
+	uint64_t lo = UINT64_MAX, hi = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct cf_mapping *e = &m->notes.map[all[k]];
 		/* Inside the span: a piece of the image whatever its offset (the
 		 * PROT_NONE hole older glibc leaves between code and data
 		 * carries the data's offset). */
-		bool image = !classify || cf_mapping_fits(m, e, &mod->info, mod->bias) ||
+		bool image = !classify || cf_mapping_fits(m, e, &mod->info, mod->bias, segs) ||
 			     (e->start >= slo && e->end <= shi && shi > slo);
 		if (!image) {
 			mod->data[mod->ndata++] = all[k];
@@ -66,10 +78,18 @@ void cf_module_split_maps(struct cf_model *m, struct cf_module *mod)
 		lo = e->start < lo ? e->start : lo;
 		hi = e->end > hi ? e->end : hi;
 	}
+	/* The span (with .bss and the gaps) only for what was loaded: a file
+	 * mapped as data must not reach over its neighbours' addresses. */
+	bool loaded = !classify || full_image(&mod->info, segs) || mod->in_linkmap || (mod->sources & CF_SRC_KM);
+	if (loaded && shi > slo) {
+		lo = slo < lo ? slo : lo;
+		hi = mod->hi > hi ? mod->hi : hi;
+	}
 	if (hi > lo) {
 		mod->lo = lo;
 		mod->hi = hi;
 	}
+	free(segs);
 	free(all);
 }
 

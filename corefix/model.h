@@ -147,9 +147,10 @@ struct cf_bias_vote {
 };
 size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, const struct cf_elfinfo *info,
 		     struct cf_bias_vote *v, size_t max, size_t *nload);
-/* True when NT_FILE entry E is a piece of some PT_LOAD of INFO at BIAS. */
+/* True when NT_FILE entry E is a piece of some PT_LOAD of INFO at BIAS;
+ * SEGS (INFO's nphdr entries, or NULL) marks each one it fits. */
 bool cf_mapping_fits(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
-		     uint64_t bias);
+		     uint64_t bias, bool *segs);
 void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info);
 /* Sorts MOD's NT_FILE entries into its image (those that fit its bias and
  * program headers, and the loader's holes inside its span) and data

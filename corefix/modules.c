@@ -81,13 +81,18 @@ static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, c
 }
 
 bool cf_mapping_fits(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
-		     uint64_t bias)
+		     uint64_t bias, bool *segs)
 {
 	uint64_t c;
+	bool fits = false;
 	for (size_t i = 0; i < info->nphdr; i++)
-		if (fit_segment(m, e, &info->phdr[i], &c) && c == bias)
-			return true;
-	return false;
+		if (fit_segment(m, e, &info->phdr[i], &c) && c == bias) {
+			fits = true;
+			if (!segs)
+				break;
+			segs[i] = true;
+		}
+	return fits;
 }
 
 size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, const struct cf_elfinfo *info,

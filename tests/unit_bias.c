@@ -152,6 +152,27 @@ static void test_data_below(void)
 	synth_free(&s);
 }
 
+/* A file the process only maps as data (a debugger reading an ELF file it
+ * never runs): no image, so its range is its mapping, never the span its
+ * program headers would cover over the neighbours' addresses. */
+static void test_data_only_file(void)
+{
+	struct synth s;
+	struct cf_model m;
+	const uint64_t C = 0x7f0000400000;
+	synth_init(&s, 1, 0, EM_X86_64);
+	struct synth_map e[] = {{C, C + 0x1000, 0, path_in_dir("libread.so")},
+				{C + 0x1000, C + 0x5000, 0, path_in_dir("neighbour.dat")}};
+	synth_ntfile(&s, 0x1000, e, 2);
+	write_dso(&s, "libread.so", dso, 4);
+	struct cf_module *mod = build(&s, &m, "dataonly.core", "libread.so");
+	CHECK(mod->lo == C && mod->hi == C + 0x1000, "range %#llx-%#llx", (unsigned long long)mod->lo,
+	      (unsigned long long)mod->hi);
+	CHECK(cf_model_find_addr(&m, C + 0x2000) != mod, "a data-only file covers its neighbour");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
 /* Older glibc (2.27) leaves the hole between code and data mapped
  * PROT_NONE with the data's file offset: part of the image, no warning. */
 static void test_old_glibc_hole(void)
@@ -433,6 +454,7 @@ int main(void)
 	test_gcore_unit();
 	test_second_mapping();
 	test_data_below();
+	test_data_only_file();
 	test_old_glibc_hole();
 	test_two_images();
 	test_ambiguous();
