@@ -90,6 +90,7 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path,
 			       libunwind ? "libunwind" : "dwfl", libunwind ? "x86-64 only, with libunwind-x86_64.so.8 installed" : "unsupported machine");
 	}
+	struct cf_tailcalls *tc = cf_tailcalls_new();
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
 		for (size_t k = 0; k < t->nframe; k++) {
@@ -97,7 +98,9 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 				t->frame[k].signal_frame = true;
 			cf_symbolize(s, m, &t->frame[k]);
 		}
+		cf_tailcall_frames(tc, s, o->cache ? o->cache : own, m, t, max);
 	}
+	cf_tailcalls_free(tc);
 	cf_symbolizer_free(s);
 	cf_symcache_free(own);
 	cf_crash_facts(m, bt);

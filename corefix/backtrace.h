@@ -20,6 +20,7 @@ struct cf_frame {
 	uint64_t sp;                    /* the frame's stack pointer (CFA side), 0 if unknown */
 	bool activation;                /* pc is exact (frame 0, or interrupted by a signal) */
 	bool signal_frame;              /* a signal trampoline's frame */
+	bool tail_call;                 /* rebuilt from call-site DWARF: a tail call left no frame */
 	const struct cf_module *mod;
 	uint64_t offset;                /* pc - bias: the same across ASLR */
 	char *function;                 /* demangled; NULL when unknown */
@@ -111,6 +112,14 @@ int cf_unwind_dwfl(const struct cf_model *m, const struct cf_regs *regs, struct 
 int cf_unwind_libunwind(const struct cf_model *m, const struct cf_regs *regs, size_t max, struct cf_backtrace *bt);
 /* Appends a frame; false (with T->end set) when the walk must stop. */
 bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation);
+
+/* Inserts into T the frames tail calls left no trace of (DWARF call
+ * sites), as gdb shows them. */
+struct cf_tailcalls;
+struct cf_tailcalls *cf_tailcalls_new(void);
+void cf_tailcalls_free(struct cf_tailcalls *tc);
+void cf_tailcall_frames(struct cf_tailcalls *tc, struct cf_symbolizer *s, struct cf_symcache *cache,
+			const struct cf_model *m, struct cf_thread_bt *t, size_t max);
 
 /* Crash facts. */
 const char *cf_signal_name(int signo);

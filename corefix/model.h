@@ -36,9 +36,12 @@ struct cf_module {
 	bool deleted;           /* NT_FILE said " (deleted)" */
 	enum cf_role role;
 	unsigned sources;       /* CF_SRC_* that know this module */
-	uint64_t lo, hi;        /* mapped address range */
-	size_t nmaps;           /* NT_FILE entries */
+	uint64_t lo, hi;        /* the image's address range (never widened by data mappings) */
+	size_t nmaps;           /* NT_FILE entries of the image */
 	size_t *map;            /* their indices in notes.map */
+	size_t ndata;           /* NT_FILE entries of the same file outside the image: */
+	size_t *data;           /* the file mapped again as data (indices in notes.map) */
+	bool extra_image;       /* a further full image of a file NT_FILE maps more than once */
 	bool has_bias;
 	uint64_t bias;
 	unsigned bias_src;      /* CF_SRC_* that agree on BIAS */
@@ -102,6 +105,7 @@ struct cf_model {
 	bool loader_as_command;
 	bool km;
 	struct cf_resolve_memo memo;
+	struct cf_bidindex *bidx;   /* --search folders by build-id, built on first need */
 };
 
 /* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,
@@ -145,11 +149,38 @@ static inline size_t cf_add_unique(uint64_t *v, size_t n, uint64_t x)
 void cf_modules_from_ntfile(struct cf_model *m);
 void cf_modules_from_km(struct cf_model *m);
 void cf_modules_from_memory(struct cf_model *m);
+/* One candidate bias of a file: how many of its NT_FILE entries admit it
+ * and how many distinct PT_LOADs they cover. */
+struct cf_bias_vote {
+	uint64_t bias;
+	size_t maps, segs;
+};
+size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, const struct cf_elfinfo *info,
+		     struct cf_bias_vote *v, size_t max, size_t *nload);
+/* True when NT_FILE entry E is a piece of some PT_LOAD of INFO at BIAS;
+ * SEGS (INFO's nphdr entries, or NULL) marks each one it fits. */
+bool cf_mapping_fits(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
+		     uint64_t bias, bool *segs);
 void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info);
+/* Sorts MOD's NT_FILE entries into its image (those that fit its bias and
+ * program headers, and the loader's holes inside its span) and data
+ * mappings, and sets its range from the image. Idempotent. */
+void cf_module_split_maps(struct cf_model *m, struct cf_module *mod);
+/* A file NT_FILE maps as two or more full images (dlmopen): one module
+ * each, link_map tells them apart. */
+void cf_modules_split_images(struct cf_model *m);
+/* After link_map: drops extra images link_map does not confirm when it
+ * confirms a sibling (their mappings become the sibling's data). */
+void cf_modules_prune_images(struct cf_model *m);
+void cf_module_free(struct cf_module *mod);
 void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
 		struct cf_elfinfo *info);
+/* False for a recorded name that is no file to open: /proc/… and /dev/…
+ * (a link_map's /proc/self/fd/N is the reader's own descriptor, not the
+ * crashed process's), a memfd's /memfd:NAME. Found by build-id instead. */
+bool cf_name_is_file(const char *name);
 /* NT_PRPSINFO's psargs of a loader run as a command, without the loader
  * and its options: "PROGRAM ARGS...". */
 void cf_program_args(const char *psargs, char *out, size_t n);

@@ -2,6 +2,7 @@
  * the core sits in, as recorded, under a sysroot, through --path-map, next
  * to the core, in --search folders.
  * The build-id read from core memory decides between candidates. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buildid_index.h"
 #include "bundle.h"
 #include "debuginfod.h"
 #include "model.h"
@@ -73,8 +75,48 @@ static char *maps_unescape(const char *name)
 	return out;
 }
 
+bool cf_name_is_file(const char *name)
+{
+	static const char *const not_files[] = {"/proc", "/dev", "/memfd:"};
+	if (name[0] != '/')
+		return true;
+	/* "//proc/./self" and "/usr/../proc/self" are /proc/self to the
+	 * kernel: compare the name with its dot components folded. */
+	size_t n = strlen(name);
+	char *norm = cf_xmalloc(n + 2), *o = norm;
+	for (const char *p = name; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > norm && *--o != '/')
+				;
+		} else if (len) {
+			*o++ = '/';
+			memcpy(o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	*o = 0;
+	/* /dev/shm holds real files (a JIT's or sandbox's libraries). */
+	bool file = !strncmp(norm, "/dev/shm/", 9);
+	for (size_t i = 0; i < sizeof not_files / sizeof *not_files && !file; i++) {
+		size_t l = strlen(not_files[i]);
+		if (!strncmp(norm, not_files[i], l) && (not_files[i][l - 1] == ':' || !norm[l] || norm[l] == '/')) {
+			free(norm);
+			return false;
+		}
+	}
+	free(norm);
+	return true;
+}
+
 static void gather(const struct cf_model *m, const char *name, const struct cf_options *opt, struct cands *c)
 {
+	if (!cf_name_is_file(name))
+		return;
 	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
 		add(c, cf_xstrdup(opt->exe), "command line");
 	for (size_t i = 0; i < opt->nmap; i++) {
@@ -89,10 +131,19 @@ static void gather(const struct cf_model *m, const char *name, const struct cf_o
 	} else {
 		/* KM and glibc record a program as typed on the command line:
 		 * relative to a cwd we cannot know; the core's folder is the best bet. */
-		char *dir = dir_of(m->core.path);
-		add(c, cf_xasprintf("%s/%s", dir, name), "next to core");
+		char *dir = dir_of(m->core.path), *next = cf_xasprintf("%s/%s", dir, name), *cwd = cf_path_absolute(name);
+		char *next_abs = cf_path_absolute(next);
 		free(dir);
-		add(c, cf_xstrdup(name), "relative to cwd");
+		/* "proc/self/fd/3" next to a core in / is /proc/self/fd/3. */
+		bool files = cf_name_is_file(next_abs) && cf_name_is_file(cwd);
+		free(next_abs);
+		if (files) {
+			add(c, next, "next to core");
+			add(c, cf_xstrdup(name), "relative to cwd");
+		} else {
+			free(next);
+		}
+		free(cwd);
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
 		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
@@ -205,7 +256,53 @@ static void bundle_candidate(struct cf_model *m, const struct cf_module *mod, st
 	char *member = m->memo.bundle_dir ? cf_bundle_member(mod) : NULL;
 	if (member)
 		add(c, cf_xasprintf("%s/%s", m->memo.bundle_dir, member), "bundle");
+	/* The build-id is the key: another name for the same build (a memfd
+	 * library named from link_map in one run, from NT_FILE in the other)
+	 * still finds the file bundled for it. */
+	char *slash = member && mod->bid_core_len ? strrchr(member, '/') : NULL;
+	DIR *d = NULL;
+	if (slash) {
+		*slash = 0;
+		char *sub = cf_xasprintf("%s/%s", m->memo.bundle_dir, member);
+		d = opendir(sub);
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.' && strcmp(de->d_name, slash + 1)) {
+				add(c, cf_xasprintf("%s/%s", sub, de->d_name), "bundle, by build-id");
+				break;
+			}
+		if (d)
+			closedir(d);
+		free(sub);
+	}
 	free(member);
+}
+
+/* By the build-id the core recorded, last: DIR/.build-id/xx/yyyy (the
+ * layout debuginfod and distributions use for executables), then any
+ * file under the --search folders with that build-id. Only when no name
+ * leads to the build the core mapped. */
+static void build_id_candidates(struct cf_model *m, const struct cf_module *mod, const struct cf_options *opt,
+				struct cands *c)
+{
+	if (!mod->bid_core_len || !opt->nsearch)
+		return;
+	struct cf_elfinfo info;
+	char err[128];
+	for (size_t i = 0; i < c->n; i++)
+		if (cf_elf_read_file(c->path[i], &info, err, sizeof err) == 0) {
+			bool same = cf_module_same_build(mod, &info);
+			cf_elfinfo_free(&info);
+			if (same)
+				return;
+		}
+	char id[2 * CF_BUILDID_MAX + 1];
+	cf_hex(mod->bid_core, mod->bid_core_len, id);
+	for (size_t i = 0; i < opt->nsearch; i++)
+		add(c, cf_xasprintf("%s/.build-id/%.2s/%s", opt->search[i], id, id + 2), "build-id in search path");
+	const char *p = cf_bidindex_find(&m->bidx, opt->search, opt->nsearch, mod->bid_core, mod->bid_core_len);
+	if (p)
+		add(c, cf_xstrdup(p), "build-id in search path");
 }
 
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt, struct cf_elfinfo *out)
@@ -221,6 +318,7 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 	bundle_candidate(m, mod, &c);
 	gather(m, name, opt, &c);
 	free(name);
+	build_id_candidates(m, mod, opt, &c);
 
 	bool found = false;
 	struct cf_elfinfo info;
