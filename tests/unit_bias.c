@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "emit.h"
-#include "model.h"
+#include "model_build.h"
 #include "synth.h"
 
 static char dir[] = "/tmp/corefix-unit-XXXXXX";
@@ -84,9 +84,11 @@ static void test_kernel_layout(void)
 	header_segment(&s, B, dso, 4);
 	struct cf_module *mod = build(&s, &m, "kernel.core", "libx.so");
 	CHECK(mod->has_bias && mod->bias == B, "bias %#llx", (unsigned long long)mod->bias);
-	CHECK(!mod->bias_conflict, "the gap must not veto");
+	CHECK(!mod->bias_conflict && m.diag.nwarn == 0, "the entry past the image must not veto");
 	CHECK(mod->path && !mod->bid_mismatch && mod->bid_core_len == 20, "file and build-id");
-	CHECK(mod->lo == B && mod->hi == B + 0x105000, "range");
+	CHECK(mod->lo == B && mod->hi == B + 0x5000, "range: the image only %#llx-%#llx", (unsigned long long)mod->lo,
+	      (unsigned long long)mod->hi);
+	CHECK(mod->nmaps == 5 && mod->ndata == 1, "5 image mappings (%zu), 1 data mapping (%zu)", mod->nmaps, mod->ndata);
 	cf_model_free(&m);
 	synth_free(&s);
 }
@@ -120,8 +122,114 @@ static void test_second_mapping(void)
 	synth_ntfile(&s, 0x1000, e, 7);
 	write_dso(&s, "libs.so", dso, 4);
 	struct cf_module *mod = build(&s, &m, "second.core", "libs.so");
-	CHECK(mod->has_bias && mod->bias == B, "majority bias %#llx", (unsigned long long)mod->bias);
-	CHECK(mod->bias_conflict && m.diag.nwarn > 0, "the odd mappings are reported");
+	CHECK(mod->has_bias && mod->bias == B, "the image's bias %#llx", (unsigned long long)mod->bias);
+	CHECK(m.diag.nwarn == 0, "no warning for data mappings (%zu: %s)", m.diag.nwarn, m.diag.nwarn ? m.diag.warn[0] : "");
+	CHECK(mod->nmaps == 5 && mod->ndata == 2, "image %zu, data %zu", mod->nmaps, mod->ndata);
+	CHECK(mod->lo == B && mod->hi == B + 0x5000, "range not widened by the data mappings: %#llx-%#llx",
+	      (unsigned long long)mod->lo, (unsigned long long)mod->hi);
+	CHECK(cf_model_find_addr(&m, C) == NULL, "a data mapping is no module's address");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* The file mapped again far BELOW the image, a whole copy of it (what gdb
+ * does to every library it reads): the range must not reach down to it. */
+static void test_data_below(void)
+{
+	struct synth s;
+	struct cf_model m;
+	struct synth_map e[8];
+	const uint64_t B = 0x7f0000a00000, C = 0x7f0000100000;
+	synth_init(&s, 1, 0, EM_X86_64);
+	e[0] = (struct synth_map){C, C + 0x4000, 0, path_in_dir("libw.so")};
+	kernel_entries(e + 1, B, e[0].name, 0x1000);
+	synth_ntfile(&s, 0x1000, e, 6);
+	write_dso(&s, "libw.so", dso, 4);
+	struct cf_module *mod = build(&s, &m, "below.core", "libw.so");
+	CHECK(mod->has_bias && mod->bias == B && m.diag.nwarn == 0, "bias %#llx", (unsigned long long)mod->bias);
+	CHECK(mod->lo == B && mod->ndata == 1, "range from %#llx, %zu data", (unsigned long long)mod->lo, mod->ndata);
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* A file the process only maps as data (a debugger reading an ELF file it
+ * never runs): no image, so its range is its mapping, never the span its
+ * program headers would cover over the neighbours' addresses. */
+static void test_data_only_file(void)
+{
+	struct synth s;
+	struct cf_model m;
+	const uint64_t C = 0x7f0000400000;
+	synth_init(&s, 1, 0, EM_X86_64);
+	struct synth_map e[] = {{C, C + 0x1000, 0, path_in_dir("libread.so")},
+				{C + 0x1000, C + 0x5000, 0, path_in_dir("neighbour.dat")}};
+	synth_ntfile(&s, 0x1000, e, 2);
+	write_dso(&s, "libread.so", dso, 4);
+	struct cf_module *mod = build(&s, &m, "dataonly.core", "libread.so");
+	CHECK(mod->lo == C && mod->hi == C + 0x1000, "range %#llx-%#llx", (unsigned long long)mod->lo,
+	      (unsigned long long)mod->hi);
+	CHECK(cf_model_find_addr(&m, C + 0x2000) != mod, "a data-only file covers its neighbour");
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* Older glibc (2.27) leaves the hole between code and data mapped
+ * PROT_NONE with the data's file offset: part of the image, no warning. */
+static void test_old_glibc_hole(void)
+{
+	static const struct synth_phdr two[] = {
+		{PT_LOAD, 5, 0, 0, 0x1e6000, 0x1e6000},
+		{PT_LOAD, 6, 0x1e7000, 0x3e7000, 0x5000, 0x9000},
+	};
+	struct synth s;
+	struct cf_model m;
+	const uint64_t B = 0x7f4817f95000;
+	synth_init(&s, 1, 0, EM_X86_64);
+	const char *n = path_in_dir("libc227.so");
+	struct synth_map e[] = {
+		{B, B + 0x1e7000, 0, n},
+		{B + 0x1e7000, B + 0x3e7000, 0x1e7, n},  /* the hole, with the data's offset */
+		{B + 0x3e7000, B + 0x3eb000, 0x1e7, n},
+		{B + 0x3eb000, B + 0x3ed000, 0x1eb, n},
+	};
+	synth_ntfile(&s, 0x1000, e, 4);
+	write_dso(&s, "libc227.so", two, 2);
+	struct cf_module *mod = build(&s, &m, "hole.core", "libc227.so");
+	CHECK(mod->has_bias && mod->bias == B, "bias %#llx", (unsigned long long)mod->bias);
+	CHECK(m.diag.nwarn == 0 && mod->ndata == 0 && mod->nmaps == 4, "the hole is image (warnings %zu, data %zu)",
+	      m.diag.nwarn, mod->ndata);
+	CHECK(mod->lo == B && mod->hi == B + 0x3f0000, "range %#llx-%#llx", (unsigned long long)mod->lo,
+	      (unsigned long long)mod->hi);
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
+/* One file loaded twice as full images (dlmopen into a new namespace):
+ * two modules, each with its own bias and range. */
+static void test_two_images(void)
+{
+	struct synth s;
+	struct cf_model m;
+	struct synth_map e[10];
+	const uint64_t B = 0x7f0000200000, C = 0x7f0000900000;
+	synth_init(&s, 1, 0, EM_X86_64);
+	kernel_entries(e, B, path_in_dir("libtwice.so"), 0x1000);
+	kernel_entries(e + 5, C, e[0].name, 0x1000);
+	synth_ntfile(&s, 0x1000, e, 10);
+	write_dso(&s, "libtwice.so", dso, 4);
+	build(&s, &m, "twice.core", "libtwice.so");
+	size_t n = 0;
+	bool b = false, c = false;
+	for (size_t i = 0; i < m.nmod; i++) {
+		const struct cf_module *x = &m.mod[i];
+		if (!strstr(x->name, "libtwice.so"))
+			continue;
+		n++;
+		b |= x->has_bias && x->bias == B && x->lo == B && x->hi == B + 0x5000 && x->nmaps == 5;
+		c |= x->has_bias && x->bias == C && x->lo == C && x->hi == C + 0x5000 && x->nmaps == 5;
+	}
+	CHECK(n == 2 && b && c && m.diag.nwarn == 0, "two images at %#llx and %#llx (modules %zu, warnings %zu)",
+	      (unsigned long long)B, (unsigned long long)C, n, m.diag.nwarn);
 	cf_model_free(&m);
 	synth_free(&s);
 }
@@ -324,13 +432,31 @@ static void test_km_entries(void)
 	synth_free(&s);
 }
 
+/* Names a core may give that are no file corefix may open. */
+static void test_not_files(void)
+{
+	static const char *const no[] = {"/proc/self/fd/3", "//proc/self/fd/3", "/usr/../proc/self/exe", "/./dev/fd/0",
+					 "/dev/stdin", "/memfd:plugin (deleted)", "/proc", "/dev"};
+	static const char *const yes[] = {"/usr/lib/libc.so.6", "/lib/../lib64/ld.so", "/procfs/x.so", "/devel/x.so",
+					  "/dev/shm/jit.so", "relative/x.so", "/memfd/x.so"};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		CHECK(!cf_name_is_file(no[i]), "%s taken for a file", no[i]);
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		CHECK(cf_name_is_file(yes[i]), "%s refused", yes[i]);
+}
+
 int main(void)
 {
+	test_not_files();
 	if (!mkdtemp(dir))
 		return 1;
 	test_kernel_layout();
 	test_gcore_unit();
 	test_second_mapping();
+	test_data_below();
+	test_data_only_file();
+	test_old_glibc_hole();
+	test_two_images();
 	test_ambiguous();
 	test_32bit_big_endian();
 	test_32bit_high_load();

@@ -94,12 +94,16 @@ static const char usage_text[] =
 	"                         (default: the free space there)\n"
 	"  --sysroot DIR          look for absolute paths under DIR first\n"
 	"  --path-map OLD=NEW     replace the prefix OLD of recorded paths by NEW (repeatable)\n"
-	"  --search DIR           look for modules by file name in DIR (repeatable)\n"
+	"  --search DIR           look for modules by file name in DIR, else by build-id\n"
+	"                         under DIR (repeatable)\n"
 	"  --force                load modules whose build-id differs from the core's\n"
 	"  --cache-dir DIR        corefix's cache: DIR/alias for links to files whose paths\n"
 	"                         cannot be written into a script, DIR/cores for decompressed\n"
 	"                         and repaired cores the scripts name (default\n"
-	"                         $XDG_CACHE_HOME/corefix, else ~/.cache/corefix)\n"
+	"                         $XDG_CACHE_HOME/corefix, else ~/.cache/corefix); backtrace,\n"
+	"                         triage: DIR/symbols for symbol facts, by build-id, that\n"
+	"                         later runs reuse\n"
+	"  --no-cache             backtrace, triage: neither read nor write symbol facts\n"
 	"  -o, --output FILE      write to FILE (atomically) instead of standard output\n"
 	"  -q, --quiet            do not print warnings on standard error\n"
 	"  -h, --help             show this help and exit\n"
@@ -112,6 +116,8 @@ static const char usage_text[] =
 	"                         info too. Nothing is fetched when it is unset\n"
 	"  DEBUGINFOD_CACHE_PATH  where fetched files are kept (~/.cache/debuginfod_client)\n"
 	"  XDG_CACHE_HOME, HOME   where corefix's cache is (see --cache-dir)\n"
+	"  COREFIX_CACHE_MAX      bound of DIR/symbols, N[KMG] (default 1G); the least\n"
+	"                         recently used files go first\n"
 	"\n"
 	"Exit status (every command but triage):\n"
 	"  0  complete: every module was found and placed\n"
@@ -128,7 +134,7 @@ static const char usage_text[] =
 
 enum {
 	O_JSON = 0x100, O_MARKDOWN, O_UNWINDER, O_MAX_FRAMES, O_EXPECT_FRAME, O_RULES, O_FRAMES, O_MERGE,
-	O_BASELINE, O_FAIL_ON_NEW, O_HTML, O_TIMEOUT,
+	O_BASELINE, O_FAIL_ON_NEW, O_HTML, O_TIMEOUT, O_NO_CACHE,
 	O_DRY_RUN, O_IN_PLACE, O_BACKUP, O_EXTRACT, O_MAX_SIZE,
 	O_SYSROOT, O_PATH_MAP, O_SEARCH, O_FORCE, O_CACHE_DIR, O_DEBUG_DIR,
 };
@@ -149,13 +155,13 @@ static const struct option no_opts[] = {{0}};
 static const struct option modules_opts[] = {FLAG("json", O_JSON), {0}};
 static const struct option backtrace_opts[] = {
 	FLAG("json", O_JSON), VALUE("unwinder", O_UNWINDER), VALUE("max-frames", O_MAX_FRAMES),
-	VALUE("expect-frame", O_EXPECT_FRAME), {0},
+	VALUE("expect-frame", O_EXPECT_FRAME), FLAG("no-cache", O_NO_CACHE), {0},
 };
 static const struct option triage_opts[] = {
 	FLAG("json", O_JSON),   FLAG("markdown", O_MARKDOWN), VALUE("unwinder", O_UNWINDER),
 	VALUE("max-frames", O_MAX_FRAMES), VALUE("rules", O_RULES), VALUE("frames", O_FRAMES),
 	FLAG("merge", O_MERGE), VALUE("baseline", O_BASELINE), FLAG("fail-on-new", O_FAIL_ON_NEW),
-	VALUE("html", O_HTML), VALUE("timeout", O_TIMEOUT), {0},
+	VALUE("html", O_HTML), VALUE("timeout", O_TIMEOUT), FLAG("no-cache", O_NO_CACHE), {0},
 };
 static const struct option rewrite_opts[] = {
 	FLAG("json", O_JSON), FLAG("dry-run", O_DRY_RUN), FLAG("in-place", O_IN_PLACE), VALUE("backup", O_BACKUP), {0},
@@ -335,6 +341,7 @@ static int apply(struct cf_args *a, const struct seen *s)
 	case O_MERGE: a->merge = true; break;
 	case O_BASELINE: a->baseline = v; break;
 	case O_FAIL_ON_NEW: a->fail_on_new = true; break;
+	case O_NO_CACHE: a->bt.no_cache = true; break;
 	case O_HTML: a->html = v; break;
 	case O_TIMEOUT:
 		if (!number(v, &a->timeout) || a->timeout > 86400)

@@ -147,6 +147,7 @@ static int run(struct cf_args a)
 		fprintf(stderr, "corefix: %s\n", d.error);
 		return CF_EXIT_BAD;
 	}
+	a.bt.cache_dir = a.cache_dir;
 	if (a.cmd == CF_CMD_TRIAGE) {
 		struct cf_triage_options to = {
 			.opt = &a.opt, .bt = &a.bt, .rules_dir = a.rules, .frames = a.sig_frames ? a.sig_frames : 3,

@@ -44,6 +44,8 @@ void cf_emit_frame_text(FILE *out, size_t k, const struct cf_frame *f, int digit
 	}
 	if (f->signal_frame)
 		fputs("   <signal handler called>", out);
+	if (f->tail_call)
+		fputs("   <tail call>", out);
 	fputc('\n', out);
 }
 

@@ -50,6 +50,11 @@ int cf_emit_modules_text(FILE *out, const struct cf_model *m, bool force)
 		fprintf(out, "       bias     %s (%s)   range 0x%llx-0x%llx\n", bias,
 			mod->has_bias ? cf_sources_text(mod->bias_src, bsrc, sizeof bsrc) : "unknown",
 			(unsigned long long)mod->lo, (unsigned long long)mod->hi);
+		for (size_t k = 0; k < mod->ndata; k++) {
+			const struct cf_mapping *e = &m->notes.map[mod->data[k]];
+			fprintf(out, "       data     0x%llx-0x%llx file offset 0x%llx (the file mapped again, not its image)\n",
+				(unsigned long long)e->start, (unsigned long long)e->end, (unsigned long long)e->offset);
+		}
 		fprintf(out, "       build-id core %s  file %s%s\n", a, b, mod->bid_mismatch ? "  MISMATCH" : "");
 		fprintf(out, "       status   %s; known from %s\n", cf_module_status(mod, force),
 			cf_sources_text(mod->sources, src, sizeof src));
@@ -153,7 +158,13 @@ int cf_emit_modules_json(FILE *out, const struct cf_model *m, const struct cf_em
 		json_load_path(out, mod, eo, force, &extra);
 		fputs(", \"debuginfo_path\": ", out);
 		json_debuginfo_path(out, mod, eo, &extra);
-		fputc('}', out);
+		fputs(", \"data_mappings\": [", out);
+		for (size_t k = 0; k < mod->ndata; k++) {
+			const struct cf_mapping *e = &m->notes.map[mod->data[k]];
+			fprintf(out, "%s{\"start\": \"0x%llx\", \"end\": \"0x%llx\", \"offset\": \"0x%llx\"}", k ? ", " : "",
+				(unsigned long long)e->start, (unsigned long long)e->end, (unsigned long long)e->offset);
+		}
+		fputs("]}", out);
 	}
 	fputs("\n  ],\n  \"warnings\": [", out);
 	for (size_t i = 0; i < m->diag.nwarn + extra.nwarn; i++) {

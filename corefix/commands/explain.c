@@ -85,6 +85,20 @@ int cf_emit_explain(FILE *out, const struct cf_model *m)
 				      : "The core has no NT_FILE note, so no debugger knows which files were mapped where.",
 		    "rebuilt the module list from link_map and from ELF headers found in the core's memory.");
 	}
+	size_t data = 0, files = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		data += m->mod[i].ndata;
+		files += m->mod[i].ndata > 0;
+	}
+	if (data) {
+		snprintf(buf, sizeof buf,
+			 "The process mapped %zu of its modules' files again as data (%zu mapping%s outside their images: a "
+			 "debugger or crash reporter reading them, a JIT or sandbox mapping ELF files).",
+			 files, data, data == 1 ? "" : "s");
+		say(out, &n, buf,
+		    "takes a module's range and segments only from the mappings that fit its bias and program headers; "
+		    "the others are listed as data mappings (modules --json: data_mappings) and used for nothing.");
+	}
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
 		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");

@@ -6,7 +6,10 @@
  *    and NT_PRPSINFO, NT_SIGINFO, NT_FILE added where missing;
  *  - the PT_NOTE program header pointing at it;
  *  - DT_DEBUG of the program's in-memory dynamic section, so debuggers
- *    find r_debug the way gdb's solib-svr4 looks for it. */
+ *    find r_debug the way gdb's solib-svr4 looks for it;
+ *  - files mapped again as data (not their modules' images) left out of
+ *    NT_FILE, and the dumped copy of such a mapping's first page dropped
+ *    (p_filesz 0), so libdwfl cannot take it for the file's image. */
 #define _GNU_SOURCE
 #include "rewrite.h"
 
@@ -34,6 +37,16 @@ static void put(struct blob *b, const void *d, size_t n)
 	b->n += n;
 	while (b->n % 4)
 		b->p[b->n++] = 0;
+}
+
+/* Appends N bytes, unpadded. */
+static void put_raw(struct blob *b, const void *d, size_t n)
+{
+	if (!n)
+		return;
+	b->p = cf_xrealloc(b->p, b->n + n, 1);
+	memcpy(b->p + b->n, d, n);
+	b->n += n;
 }
 
 static void note(struct blob *b, const struct cf_order *o, const char *owner, uint32_t type, const void *desc,
@@ -186,12 +199,152 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 	free(names.p);
 }
 
+/* True for the NT_FILE entries no module's image holds: the files a
+ * process mapped again as data. */
+static bool *data_entries(const struct cf_model *m, size_t *n)
+{
+	bool *data = cf_xcalloc(m->notes.nmap + 1, sizeof *data);
+	*n = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		for (size_t k = 0; k < m->mod[i].ndata; k++)
+			if (m->mod[i].data[k] < m->notes.nmap && !data[m->mod[i].data[k]]) {
+				data[m->mod[i].data[k]] = true;
+				++*n;
+			}
+	return data;
+}
+
+/* The name NT_FILE entry I gets in the rewritten core, or NULL to keep
+ * it: a name that is no file (a memfd's, or /proc and /dev names a
+ * debugger would open in its own process, as gdb does to read file-backed
+ * mappings) becomes the file corefix found by build-id, else nothing. */
+static const char *ntfile_rename(const struct cf_model *m, size_t i, const struct cf_module *const *owner)
+{
+	const char *name = m->notes.map[i].name;
+	if (cf_name_is_file(name))
+		return NULL;
+	if (owner[i] && owner[i]->path && !owner[i]->bid_mismatch)
+		return owner[i]->path;
+	return strncmp(name, "/memfd:", 7) ? "" : NULL;
+}
+
+static const struct cf_module **entry_owners(const struct cf_model *m)
+{
+	const struct cf_module **owner = cf_xcalloc(m->notes.nmap + 1, sizeof *owner);
+	for (size_t i = 0; i < m->nmod; i++) {
+		const struct cf_module *mod = &m->mod[i];
+		for (size_t k = 0; k < mod->nmaps + mod->ndata; k++) {
+			size_t e = k < mod->nmaps ? mod->map[k] : mod->data[k - mod->nmaps];
+			if (e < m->notes.nmap)
+				owner[e] = mod;
+		}
+	}
+	return owner;
+}
+
+/* NT_FILE without the data mappings (libdwfl, so eu-stack, takes an ELF
+ * header at the start of a mapping NT_FILE names for the file's image,
+ * and a page of the file mapped as data far from the library then
+ * displaces the library), and with names that are files. */
+static void rebuilt_ntfile(const struct cf_model *m, const bool *data, size_t ndata, struct blob *out,
+			   struct cf_plan *plan)
+{
+	const struct cf_order *o = &m->core.order;
+	unsigned w = cf_wordsize(o);
+	size_t count = 0, renamed = 0;
+	const struct cf_module **owner = entry_owners(m);
+	struct blob ent = {0}, names = {0};
+	unsigned char word[8];
+	uint64_t unit = m->notes.file_unit ? m->notes.file_unit : 1;
+	for (size_t i = 0; i < m->notes.nmap; i++) {
+		const struct cf_mapping *e = &m->notes.map[i];
+		if (data[i])
+			continue;
+		uint64_t v[3] = {e->start, e->end, e->offset / unit};
+		for (int j = 0; j < 3; j++) {
+			cf_put(o, word, v[j], w);
+			put_raw(&ent, word, w);
+		}
+		const char *name = ntfile_rename(m, i, owner);
+		if (name && !renamed++)
+			say(plan, cf_xasprintf("NT_FILE: \"%s\" -> \"%s\" (not a file a debugger may open)", e->name, name));
+		name = name ? name : e->name;
+		put_raw(&names, name, strlen(name) + 1);
+		count++;
+	}
+	struct blob d = {0};
+	cf_put(o, word, count, w);
+	put_raw(&d, word, w);
+	cf_put(o, word, unit, w);
+	put_raw(&d, word, w);
+	put_raw(&d, ent.p, ent.n);
+	put_raw(&d, names.p, names.n);
+	note(out, o, "CORE", CF_NT_FILE, d.p, d.n);
+	if (ndata)
+		say(plan, cf_xasprintf("NT_FILE: %zu data mapping%s left out (files mapped again outside their images)",
+				       ndata, ndata == 1 ? "" : "s"));
+	if (renamed > 1)
+		say(plan, cf_xasprintf("NT_FILE: %zu entries renamed so", renamed));
+	free(d.p);
+	free(ent.p);
+	free(names.p);
+	free(owner);
+}
+
+/* True when NT_FILE must be rewritten: data mappings to leave out, or
+ * names that are no files. */
+static bool ntfile_changes(const struct cf_model *m, const bool *data, size_t ndata)
+{
+	if (m->notes.file_cut)
+		return false;
+	if (ndata)
+		return true;
+	const struct cf_module **owner = entry_owners(m);
+	bool any = false;
+	for (size_t i = 0; i < m->notes.nmap && !any; i++)
+		any = !data[i] && ntfile_rename(m, i, owner);
+	free(owner);
+	return any;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Where the data mappings of file offset 0 start, sorted. */
+static uint64_t *data_header_starts(const struct cf_model *m, const bool *data, size_t *n)
+{
+	uint64_t *v = cf_xcalloc(m->notes.nmap + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < m->notes.nmap; i++)
+		if (data[i] && m->notes.map[i].offset == 0)
+			v[(*n)++] = m->notes.map[i].start;
+	qsort(v, *n, sizeof *v, by_value);
+	return v;
+}
+
+/* A core segment that holds only the first page of a file mapped again
+ * as data: the kernel dumps that page for its ELF header, and libdwfl
+ * takes any ELF header at a segment's start for a module, which then
+ * displaces the real one. Its bytes are the file's own first page. */
+static bool data_header_segment(const struct cf_model *m, const GElf_Phdr *ph, const uint64_t *starts, size_t n)
+{
+	unsigned char magic[SELFMAG];
+	return ph->p_type == PT_LOAD && ph->p_filesz && ph->p_filesz <= m->pagesz &&
+	       bsearch(&ph->p_vaddr, starts, n, sizeof *starts, by_value) &&
+	       cf_core_read_all(&m->core, ph->p_vaddr, magic, SELFMAG) && !memcmp(magic, ELFMAG, SELFMAG);
+}
+
 /* The rebuilt note segment; false when nothing in it would change. */
 static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main_mod, const struct cf_module *loader,
 			  struct blob *out, struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
+	size_t ndata;
+	bool *is_data = data_entries(m, &ndata), file_changes = ntfile_changes(m, is_data, ndata);
 	bool have_prpsinfo = m->notes.has_prpsinfo, have_siginfo = m->notes.has_siginfo, first_status = true;
 	size_t renamed = 0, status_no = 0;
 	bool *first = cf_xcalloc(m->notes.nthread + 1, sizeof *first);
@@ -245,6 +398,8 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 					say(plan, cf_xasprintf("NT_SIGINFO: added (signal %d, from NT_PRSTATUS)", m->notes.thread[0].cursig));
 				}
 				first_status = false;
+			} else if (core_owner && nh.n_type == CF_NT_FILE && file_changes) {
+				rebuilt_ntfile(m, is_data, ndata, out, plan);
 			} else if (core_owner && nh.n_type == NT_AUXV && fix_program) {
 				struct blob a = {0};
 				new_auxv(m, desc, nh.n_descsz, main_mod, loader, &a, plan);
@@ -265,6 +420,7 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 		}
 	}
 	free(first);
+	free(is_data);
 	if (renamed)
 		say(plan, cf_xasprintf("note names: %zu notes written with n_namesz counting the NUL (\"CORE\" 4 -> 5)",
 				       renamed));
@@ -382,23 +538,37 @@ static bool dynamic_shadow(const struct cf_model *m, const struct cf_module *mod
 	return true;
 }
 
-/* musl (and our loader, given a relative program path) record libraries
- * as found: "./liba.so" means nothing to a debugger started elsewhere.
- * Absolute names go into a segment of our own; l_name points at them. */
-static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr)
+/* The name link_map entry MOD gets in the rewritten core, or NULL to
+ * keep it. musl (and our loader, given a relative program path) record
+ * libraries as found: "./liba.so" means nothing to a debugger started
+ * elsewhere. A library loaded from a memfd is /proc/self/fd/N: gdb opens
+ * that in its own process and hangs reading its own descriptor; it gets
+ * the file corefix found by build-id, else an empty name, which gdb's
+ * solib-svr4 skips. */
+static const char *lm_rename(const struct cf_module *mod, bool repair)
+{
+	if (!mod->in_linkmap || !mod->lm_name || !mod->lm_name[0])
+		return NULL;
+	bool found = mod->path && !mod->bid_mismatch;
+	if (!cf_name_is_file(mod->lm_name))
+		return found ? mod->path : "";
+	return repair && mod->lm_name[0] != '/' && found ? mod->path : NULL;
+}
+
+/* The new names go into a segment of our own; l_name points at them. */
+static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr, bool repair)
 {
 	struct blob names = {0};
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
-	size_t n = 0;
-	for (size_t i = 0; i < m->nmod; i++)
-		n += m->mod[i].in_linkmap && m->mod[i].lm_name && m->mod[i].lm_name[0] && m->mod[i].lm_name[0] != '/' &&
-		     m->mod[i].path && !m->mod[i].bid_mismatch;
+	size_t n = 0, total = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		const char *to = lm_rename(&m->mod[i], repair);
+		n += to != NULL;
+		total += to ? strlen(to) + 1 : 0;
+	}
 	if (!n)
 		return names;
-	size_t total = 0;
-	for (size_t i = 0; i < m->nmod; i++)
-		total += m->mod[i].path ? strlen(m->mod[i].path) + 1 : 0;
 	*seg_addr = find_gap(m, (total + m->pagesz - 1) & ~(m->pagesz - 1));
 	if (!*seg_addr) {
 		plan->incomplete = true;
@@ -406,8 +576,8 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 	}
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
-		if (!mod->in_linkmap || !mod->lm_name || !mod->lm_name[0] || mod->lm_name[0] == '/' || !mod->path ||
-		    mod->bid_mismatch)
+		const char *to = lm_rename(mod, repair);
+		if (!to)
 			continue;
 		uint64_t field = mod->lm_entry + w;  /* l_name */
 		const struct cf_segment *s = cf_core_segment(&m->core, field);
@@ -417,10 +587,10 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 		cf_put(o, ptr, *seg_addr + names.n, w);
 		add_patch(plan, s->offset + (field - s->vaddr), ptr, w,
 			  cf_xasprintf("memory 0x%llx: l_name of \"%s\" -> \"%s\" (in the added segment)",
-				       (unsigned long long)field, mod->lm_name, mod->path));
-		size_t l = strlen(mod->path) + 1;
+				       (unsigned long long)field, mod->lm_name, to));
+		size_t l = strlen(to) + 1;
 		names.p = cf_xrealloc(names.p, names.n + l, 1);
-		memcpy(names.p + names.n, mod->path, l);
+		memcpy(names.p + names.n, to, l);
 		names.n += l;
 	}
 	return names;
@@ -470,12 +640,12 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 		plan->incomplete = true;
 		return 0;
 	}
-	if (repair && eh.e_phnum < PN_XNUM - 2) {
+	if (eh.e_phnum < PN_XNUM - 2) {
 		uint64_t seg_addr = 0;
-		struct blob names = name_fixes(m, plan, &seg_addr);
+		struct blob names = name_fixes(m, plan, &seg_addr, repair);
 		if (names.n)
 			extra[nextra++] = (struct extra){seg_addr, names,
-							 cf_xstrdup("absolute module names for link_map's l_name")};
+							 cf_xstrdup("module names for link_map's l_name (absolute, and files)")};
 	}
 	if (repair && main_mod && main_mod->elf_known && main_mod->has_bias) {
 		unsigned char entry[16];
@@ -499,6 +669,14 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 				       "unreferenced", (unsigned long long)notes_at, notes.n));
 		end = (notes_at + notes.n + 7) & ~7ull;
 	}
+	size_t ndata, nstarts, hidden = 0;
+	bool *data = data_entries(m, &ndata);
+	uint64_t *starts = data_header_starts(m, data, &nstarts);
+	free(data);
+	for (size_t i = 0; nstarts && i < eh.e_phnum; i++) {
+		GElf_Phdr ph;
+		hidden += gelf_getphdr(m->core.elf, (int)i, &ph) && data_header_segment(m, &ph, starts, nstarts);
+	}
 	uint64_t extra_at[2] = {0, 0};
 	for (size_t k = 0; k < nextra; k++) {
 		extra_at[k] = (end + m->pagesz - 1) & ~(m->pagesz - 1);
@@ -507,7 +685,7 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 				       (unsigned long long)extra[k].vaddr, extra[k].why));
 		end = (extra_at[k] + extra[k].data.n + 7) & ~7ull;
 	}
-	if (new_notes || nextra) {
+	if (new_notes || nextra || hidden) {
 		/* Program headers: PT_NOTE pointed at the new notes (others
 		 * emptied), plus a PT_LOAD for each segment of our own. */
 		size_t entsz = eh.e_phentsize, n = eh.e_phnum + nextra;
@@ -520,6 +698,12 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 				ph.p_offset = first ? notes_at : 0;
 				ph.p_filesz = first ? notes.n : 0;
 				first = false;
+			}
+			if (data_header_segment(m, &ph, starts, nstarts)) {
+				say(plan, cf_xasprintf("program header %zu: p_filesz 0x%llx -> 0 at 0x%llx, a file's first page "
+						       "mapped again as data (libdwfl would take its ELF header for the file's image)",
+						       i, (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_vaddr));
+				ph.p_filesz = 0;
 			}
 			encode_phdr(o, tab + i * entsz, &ph);
 		}
@@ -547,7 +731,10 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 				uint64_t at = eh.e_phoff + i * entsz;
 				if (memcmp(tab + i * entsz, m->core.image + at, entsz) != 0)
 					add_patch(plan, at, tab + i * entsz, entsz,
-						  cf_xasprintf("program header %zu (PT_NOTE): p_offset/p_filesz -> the new notes", i));
+						  cf_xasprintf("program header %zu (%s): p_offset/p_filesz -> %s", i,
+							       cf_u32(o, tab + i * entsz) == PT_NOTE ? "PT_NOTE" : "PT_LOAD",
+							       cf_u32(o, tab + i * entsz) == PT_NOTE ? "the new notes"
+												       : "0, a data mapping's header"));
 			}
 		}
 		free(tab);
@@ -575,6 +762,7 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 		free(extra[k].data.p);
 		free(extra[k].why);
 	}
+	free(starts);
 	free(notes.p);
 	return 0;
 }

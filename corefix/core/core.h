@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "bytes.h"
 #include "diag.h"
@@ -72,6 +73,12 @@ void cf_core_close(struct cf_core *c);
  * one-line reason in ERR ("not a regular file (a FIFO)", strerror). */
 const char *cf_not_regular(const char *path);
 int cf_open_regular(const char *path, char *err, size_t errlen);
+/* A module candidate, read often: a regular file's descriptor (ST filled
+ * from it), -2 when PATH is absent or no regular file, -1 on another error
+ * (reason in ERR). Plain absolute names are opened and checked on the
+ * descriptor (one path walk); names under /dev or /proc are looked at
+ * first, so a device is never opened. */
+int cf_open_candidate(const char *path, struct stat *st, char *err, size_t errlen);
 
 /* Copies process memory at ADDR; returns how many leading bytes were
  * available, stopping at the first byte the core does not hold. In a core,

@@ -65,11 +65,14 @@ static int read_elf(Elf *elf, size_t limit, struct cf_elfinfo *info)
 }
 
 /* How far into the file the program headers and the notes reach, from a
- * buffer that holds at least the ELF header. Never more than CAP. */
-static size_t headers_end(const unsigned char *buf, size_t len, size_t cap)
+ * buffer that holds at least the ELF header. Never more than CAP. When
+ * BUF already holds them all, *PARSED is what it says (and *HAVE set):
+ * the usual library is read once, not twice. */
+static size_t headers_end(const unsigned char *buf, size_t len, size_t cap, struct cf_elfinfo *parsed, bool *have)
 {
 	struct cf_elfinfo probe;
 	size_t need = len;
+	*have = false;
 	if (cf_elf_read_image((unsigned char *)buf, len, &probe) == 0) {
 		for (size_t i = 0; i < probe.nphdr; i++) {
 			const GElf_Phdr *ph = &probe.phdr[i];
@@ -77,7 +80,12 @@ static size_t headers_end(const unsigned char *buf, size_t len, size_t cap)
 			    ph->p_filesz <= cap - ph->p_offset && ph->p_offset + ph->p_filesz > need)
 				need = ph->p_offset + ph->p_filesz;
 		}
-		cf_elfinfo_free(&probe);
+		if (need == len) {
+			*parsed = probe;
+			*have = true;
+		} else {
+			cf_elfinfo_free(&probe);
+		}
 		return need;
 	}
 	/* Not even the program headers fit: say where they end. */
@@ -99,19 +107,13 @@ static size_t headers_end(const unsigned char *buf, size_t len, size_t cap)
 int cf_elf_read_file(const char *path, struct cf_elfinfo *info, char *err, size_t errlen)
 {
 	memset(info, 0, sizeof *info);
-	/* A candidate path may name a FIFO or a device: looked at first, so a
-	 * device is never opened, and opened non-blocking, so a FIFO swapped
-	 * in meanwhile fails the read (ESPIPE) instead of waiting. */
-	const char *kind = cf_not_regular(path);
-	if (kind) {
-		snprintf(err, errlen, "not a regular file (%s)", kind);
-		return -2;
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? -2 : -1;
-	}
+	/* A candidate path may name a FIFO or a device: cf_open_candidate
+	 * never opens a device a core names and opens non-blocking, so a FIFO
+	 * fails the check instead of waiting. */
+	struct stat st;
+	int fd = cf_open_candidate(path, &st, err, errlen);
+	if (fd < 0)
+		return fd;
 	/* Only the headers and notes matter, and they sit at the front: one
 	 * pread of a page in the usual case, a second when a long program
 	 * header table or a late note reaches further. No mmap: listing 500
@@ -120,16 +122,19 @@ int cf_elf_read_file(const char *path, struct cf_elfinfo *info, char *err, size_
 	unsigned char *buf = cf_xmalloc(FIRST);
 	ssize_t got = pread(fd, buf, FIRST, 0);
 	size_t len = got > 0 ? (size_t)got : 0;
-	size_t need = len == FIRST ? headers_end(buf, len, CAP) : len;
+	bool parsed = false;
+	size_t need = len == FIRST ? headers_end(buf, len, CAP, info, &parsed) : len;
 	if (need > len) {
 		buf = cf_xrealloc(buf, need, 1);
 		got = pread(fd, buf + len, need - len, (off_t)len);
 		len += got > 0 ? (size_t)got : 0;
 	}
 	close(fd);
-	int r = len >= EI_NIDENT ? cf_elf_read_image(buf, len, info) : -1;
+	int r = parsed ? 0 : len >= EI_NIDENT ? cf_elf_read_image(buf, len, info) : -1;
 	if (r != 0)
 		snprintf(err, errlen, "not an ELF object");
+	info->dev = st.st_dev;
+	info->ino = st.st_ino;
 	free(buf);
 	return r;
 }

@@ -18,6 +18,7 @@ struct cf_elfinfo {
 	unsigned char buildid[CF_BUILDID_MAX];
 	size_t buildid_len;
 	bool has_interp, has_dynamic;
+	uint64_t dev, ino;      /* the file read by cf_elf_read_file; 0 otherwise */
 };
 
 /* Reads PATH's ELF header, program headers and build-id; returns -1 with a

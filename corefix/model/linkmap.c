@@ -112,13 +112,39 @@ static void find_r_debug_without_modules(struct cf_model *m, const struct cf_opt
 	}
 }
 
-static struct cf_module *match(struct cf_model *m, uint64_t l_ld, const char *name)
+/* How well MOD fits an entry with bias L_ADDR: 2 when its bias is l_addr
+ * (or one of its candidates), 1 when it has none yet, 0 when it disagrees. */
+static int agreement(const struct cf_module *mod, uint64_t l_addr)
 {
-	struct cf_module *mod = l_ld ? cf_model_find_addr(m, l_ld) : NULL;
-	for (size_t i = 0; i < m->nmod && !mod && name[0]; i++)
-		if (strcmp(m->mod[i].name, name) == 0)
-			mod = &m->mod[i];
-	return mod;
+	if (mod->has_bias)
+		return mod->bias == l_addr ? 2 : 0;
+	for (size_t i = 0; i < mod->ncand; i++)
+		if (mod->cand[i] == l_addr)
+			return 2;
+	return 1;
+}
+
+/* The module an entry describes: the image whose range holds l_ld, the
+ * one at bias l_addr first (two images of one file, dlmopen); else by
+ * name. Data mappings are no image: a file gdb mapped again never
+ * catches another module's l_ld. */
+static struct cf_module *match(struct cf_model *m, uint64_t l_addr, uint64_t l_ld, const char *name)
+{
+	struct cf_module *best = NULL;
+	int score = -1;
+	for (size_t i = 0; l_ld && i < m->nmod && score < 2; i++) {
+		struct cf_module *mod = &m->mod[i];
+		if (mod->hi > mod->lo && l_ld - mod->lo < mod->hi - mod->lo && agreement(mod, l_addr) > score) {
+			best = mod;
+			score = agreement(mod, l_addr);
+		}
+	}
+	for (size_t i = 0; i < m->nmod && !best && name[0]; i++)
+		if (strcmp(m->mod[i].name, name) == 0 && agreement(&m->mod[i], l_addr) > score) {
+			best = &m->mod[i];
+			score = agreement(best, l_addr);
+		}
+	return best;
 }
 
 /* STRICT: the name is only a guess, so l_ld must confirm it rather than
@@ -185,7 +211,7 @@ static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_opti
 static void take_entry(struct cf_model *m, const struct cf_options *opt, const struct cf_rdebug_hint *h, uint64_t lm,
 		       uint64_t l_addr, const char *name, uint64_t l_ld, bool head)
 {
-	struct cf_module *mod = match(m, l_ld, name);
+	struct cf_module *mod = match(m, l_addr, l_ld, name);
 	if (!mod) {
 		mod = add_from_entry(m, opt, h, l_addr, name, l_ld, head);
 	} else if (mod->has_bias && mod->bias != l_addr) {
@@ -204,6 +230,9 @@ static void take_entry(struct cf_model *m, const struct cf_options *opt, const s
 		mod->bias = l_addr;
 		mod->has_bias = true;
 		mod->bias_src = CF_SRC_LINKMAP | (listed ? CF_SRC_NTFILE : 0);
+		mod->ncand = 0;
+		if (mod->sources & CF_SRC_NTFILE)
+			cf_module_split_maps(m, mod);
 	}
 	if (mod->name[0] == 0 && name[0]) {
 		free(mod->name);

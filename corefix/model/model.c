@@ -220,11 +220,26 @@ static bool place_header(const struct cf_model *m, const struct cf_elfinfo *info
 	return false;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* Where NT_FILE is missing or cut short: any core segment that starts with
- * an ELF header of a loadable object is a module, named later by link_map. */
+ * an ELF header of a loadable object is a module, named later by link_map.
+ * Not the header copy at the start of a file mapped again as data. */
 void cf_modules_from_memory(struct cf_model *m)
 {
-	size_t found = 0;
+	size_t found = 0, ndata = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		ndata += m->mod[i].ndata;
+	uint64_t *data = cf_xcalloc(ndata + 1, sizeof *data);
+	ndata = 0;
+	for (size_t i = 0; i < m->nmod; i++)
+		for (size_t k = 0; k < m->mod[i].ndata; k++)
+			data[ndata++] = m->notes.map[m->mod[i].data[k]].start;
+	qsort(data, ndata, sizeof *data, by_value);
 	for (size_t i = 0; i < m->core.nseg; i++) {
 		const struct cf_segment *s = &m->core.seg[i];
 		struct cf_elfinfo info;
@@ -233,6 +248,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		 * many modules. */
 		if ((s->vaddr & (m->pagesz - 1)) || s->filesz < 64 || !cf_core_read_all(&m->core, s->vaddr, magic, SELFMAG) ||
 		    memcmp(magic, ELFMAG, SELFMAG) != 0 || ++found > 4096 || cf_model_find_addr(m, s->vaddr) ||
+		    bsearch(&s->vaddr, data, ndata, sizeof *data, by_value) ||
 		    !cf_model_image_at(m, s->vaddr, s->memsz, &info))
 			continue;
 		uint64_t bias;
@@ -249,6 +265,7 @@ void cf_modules_from_memory(struct cf_model *m)
 		adopt_info(mod, &info);
 		cf_module_range_from_info(m, mod);
 	}
+	free(data);
 }
 
 static void assign_exec(struct cf_model *m)
@@ -269,6 +286,41 @@ static void assign_exec(struct cf_model *m)
 		exec->role = CF_ROLE_EXEC;
 		m->loader_as_command = true;
 	}
+}
+
+/* EXE may be the program the kernel ran when the core cannot say so
+ * itself: its first page not dumped (no ELF header, no build-id in
+ * memory) and its recorded name leading nowhere. link_map is found
+ * through its PT_DYNAMIC, so it is taken before link_map is read, when
+ * the auxiliary vector agrees: its headers at AT_PHDR and its entry at
+ * AT_ENTRY (a loader run as a command is what AT_PHDR describes then,
+ * and EXE, the real program, does not fit). */
+static void exe_as_exec(struct cf_model *m, const struct cf_options *opt)
+{
+	const struct cf_auxv *a = &m->notes.auxv;
+	struct cf_module *exec = a->phdr && a->entry ? cf_model_find_addr(m, a->phdr) : NULL;
+	if (!opt->exe || !exec || (exec->elf_known && exec->path) || !exec->nmaps)
+		return;
+	struct cf_elfinfo info;
+	char err[128];
+	uint64_t bias;
+	if (cf_elf_read_file(opt->exe, &info, err, sizeof err) != 0)
+		return;
+	if (!cf_module_same_build(exec, &info) || !bias_from_at_phdr(m, &info, &bias) ||
+	    ((info.entry + bias) & cf_addrmask(&m->core.order)) != a->entry) {
+		cf_elfinfo_free(&info);
+		return;
+	}
+	free(exec->path);
+	exec->path = cf_path_absolute(opt->exe);
+	exec->path_how = "command line";
+	memcpy(exec->bid_file, info.buildid, info.buildid_len);
+	exec->bid_file_len = info.buildid_len;
+	exec->bid_mismatch = false;
+	exec->not_elf = false;
+	adopt_info(exec, &info);
+	if (!exec->has_bias)
+		cf_module_bias_from_maps(m, exec, &exec->info);
 }
 
 /* The real program named on corefix's command line wins over a file found
@@ -356,9 +408,13 @@ static void loader_from_psargs(struct cf_model *m)
 		struct cf_module *mod = &m->mod[i];
 		if (mod == main_mod || mod->role != CF_ROLE_DSO || !mod->in_linkmap)
 			continue;
-		if (!strcmp(mod->name, first) ||
-		    (named && mod->path && stat(mod->path, &have) == 0 && have.st_dev == want.st_dev &&
-		     have.st_ino == want.st_ino)) {
+		/* The file's identity as the resolver read it: one stat per
+		 * module here cost as much as listing them. */
+		bool same = named && mod->path &&
+			    (mod->path_ino ? mod->path_dev == want.st_dev && mod->path_ino == want.st_ino
+					   : stat(mod->path, &have) == 0 && have.st_dev == want.st_dev &&
+						     have.st_ino == want.st_ino);
+		if (!strcmp(mod->name, first) || same) {
 			mod->role = CF_ROLE_EXEC;
 			m->loader_as_command = true;
 			return;
@@ -473,26 +529,29 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 	cf_modules_from_ntfile(m);
 	for (size_t i = 0; i < m->nmod; i++)
 		load_object(m, &m->mod[i], opt);
+	cf_modules_split_images(m);
 	cf_modules_from_km(m);
 	add_vdso(m);
 	if (!m->notes.has_file || m->notes.file_cut)
 		cf_modules_from_memory(m);
+	exe_as_exec(m, opt);
 	cf_linkmap_read(m, opt);
+	cf_modules_prune_images(m);
 	assign_exec(m);
 	loader_from_psargs(m);
 	name_main_from_psargs(m, opt);
 	apply_exe(m, opt);
+	/* A bias set since NT_FILE was read (KM note, link_map, EXE) decides
+	 * which of a file's mappings are its image. */
+	for (size_t i = 0; i < m->nmod; i++)
+		if (m->mod[i].sources & CF_SRC_NTFILE)
+			cf_module_split_maps(m, &m->mod[i]);
 
 	/* Non-ELF mappings (locale archives, fonts, data files) are no modules. */
 	size_t keep = 0;
 	for (size_t i = 0; i < m->nmod; i++) {
 		if (m->mod[i].not_elf && !m->mod[i].in_linkmap) {
-			free(m->mod[i].name);
-			free(m->mod[i].path);
-			free(m->mod[i].debuginfo);
-			free(m->mod[i].lm_name);
-			free(m->mod[i].map);
-			cf_elfinfo_free(&m->mod[i].info);
+			cf_module_free(&m->mod[i]);
 			continue;
 		}
 		m->mod[keep++] = m->mod[i];
@@ -509,14 +568,8 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 
 void cf_model_free(struct cf_model *m)
 {
-	for (size_t i = 0; i < m->nmod; i++) {
-		free(m->mod[i].name);
-		free(m->mod[i].path);
-		free(m->mod[i].debuginfo);
-		free(m->mod[i].lm_name);
-		free(m->mod[i].map);
-		cf_elfinfo_free(&m->mod[i].info);
-	}
+	for (size_t i = 0; i < m->nmod; i++)
+		cf_module_free(&m->mod[i]);
 	free(m->mod);
 	cf_resolver_free(&m->resolver);
 	cf_notes_free(&m->notes);

@@ -34,13 +34,17 @@ struct cf_module {
 	char *name;             /* as recorded (NT_FILE, l_name, KM note); never NULL */
 	char *path;             /* the file used, absolute; NULL when not found */
 	const char *path_how;   /* how PATH was found */
+	uint64_t path_dev, path_ino; /* PATH's file as read (0: not known) */
 	char *debuginfo;        /* separate debug info fetched with PATH from debuginfod, or NULL */
 	bool deleted;           /* NT_FILE said " (deleted)" */
 	enum cf_role role;
 	unsigned sources;       /* CF_SRC_* that know this module */
-	uint64_t lo, hi;        /* mapped address range */
-	size_t nmaps;           /* NT_FILE entries */
+	uint64_t lo, hi;        /* the image's address range (never widened by data mappings) */
+	size_t nmaps;           /* NT_FILE entries of the image */
 	size_t *map;            /* their indices in notes.map */
+	size_t ndata;           /* NT_FILE entries of the same file outside the image: */
+	size_t *data;           /* the file mapped again as data (indices in notes.map) */
+	bool extra_image;       /* a further full image of a file NT_FILE maps more than once */
 	bool has_bias;
 	uint64_t bias;
 	unsigned bias_src;      /* CF_SRC_* that agree on BIAS */

@@ -11,13 +11,16 @@ bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_optio
 		.name = mod->name, .deleted = mod->deleted, .vdso = mod->role == CF_ROLE_VDSO,
 		.bid_core = mod->bid_core, .bid_core_len = mod->bid_core_len,
 		.header_in_core = mod->header_in_core, .layout_core = mod->layout_core,
-		.path = mod->path, .path_how = mod->path_how, .debuginfo = mod->debuginfo,
+		.path = mod->path, .path_how = mod->path_how, .path_dev = mod->path_dev, .path_ino = mod->path_ino,
+		.debuginfo = mod->debuginfo,
 		.bid_file_len = mod->bid_file_len, .bid_mismatch = mod->bid_mismatch, .not_elf = mod->not_elf,
 	};
 	memcpy(w.bid_file, mod->bid_file, sizeof w.bid_file);
 	bool found = cf_resolve_file(&m->resolver, opt, &w, info);
 	mod->path = w.path;
 	mod->path_how = w.path_how;
+	mod->path_dev = w.path_dev;
+	mod->path_ino = w.path_ino;
 	mod->debuginfo = w.debuginfo;
 	memcpy(mod->bid_file, w.bid_file, sizeof mod->bid_file);
 	mod->bid_file_len = w.bid_file_len;

@@ -50,81 +50,125 @@ void cf_modules_from_ntfile(struct cf_model *m)
 	free(slot);
 }
 
-/* Every bias that puts mapping E inside some PT_LOAD of INFO. */
-static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
-			 uint64_t *out)
+/* The bias that puts mapping E inside PT_LOAD PH, if E's offset lies in
+ * the segment's file bytes. */
+static bool fit_segment(const struct cf_model *m, const struct cf_mapping *e, const GElf_Phdr *ph, uint64_t *bias)
 {
-	uint64_t pg = m->pagesz, mask = cf_addrmask(&m->core.order);
+	uint64_t pg = m->pagesz;
+	if (ph->p_type != PT_LOAD)
+		return false;
+	uint64_t pdo = ph->p_offset & ~(pg - 1);
+	uint64_t fend = ph->p_filesz > UINT64_MAX - ph->p_offset ? UINT64_MAX : ph->p_offset + ph->p_filesz;
+	if (e->offset < pdo || e->offset >= fend)
+		return false;
+	/* A kernel mapping starts on a page; KM's own entries start at
+	 * p_vaddr + load_adjust exactly. */
+	uint64_t c = (e->start & (pg - 1)) ? e->start - ph->p_vaddr - (e->offset - pdo)
+					   : e->start - (ph->p_vaddr & ~(pg - 1)) - (e->offset - pdo);
+	*bias = c & cf_addrmask(&m->core.order);
+	return true;
+}
+
+/* Every (bias, PT_LOAD index) that puts mapping E inside that segment. */
+static size_t candidates(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
+			 uint64_t *out, size_t *seg)
+{
 	size_t n = 0;
-	for (size_t i = 0; i < info->nphdr; i++) {
-		const GElf_Phdr *ph = &info->phdr[i];
-		if (ph->p_type != PT_LOAD)
-			continue;
-		uint64_t pdo = ph->p_offset & ~(pg - 1);
-		uint64_t fend = ph->p_filesz > UINT64_MAX - ph->p_offset ? UINT64_MAX : ph->p_offset + ph->p_filesz;
-		if (e->offset < pdo || e->offset >= fend)
-			continue;
-		/* A kernel mapping starts on a page; KM's own entries start at
-		 * p_vaddr + load_adjust exactly. */
-		uint64_t c = (e->start & (pg - 1)) ? e->start - ph->p_vaddr - (e->offset - pdo)
-						   : e->start - (ph->p_vaddr & ~(pg - 1)) - (e->offset - pdo);
-		c &= mask;
-		n = cf_add_unique(out, n, c);
-	}
+	for (size_t i = 0; i < info->nphdr; i++)
+		if (fit_segment(m, e, &info->phdr[i], &out[n]))
+			seg[n++] = i;
 	return n;
 }
 
-/* The bias is the value every mapping of the file admits. A second mapping
- * of the whole file (or a stray copy of its first page) admits another
- * value: the one admitted by the most mappings wins, the others are
- * reported; a tie is left to link_map to decide, never averaged. */
-void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info)
+bool cf_mapping_fits(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
+		     uint64_t bias, bool *segs)
 {
-	size_t per = info->nphdr + 1, nval = 0, voters = 0;
-	uint64_t *mine = cf_xcalloc(per, sizeof *mine), *val = NULL;
-	size_t *votes = NULL;
-	for (size_t k = 0; k < mod->nmaps; k++) {
-		const struct cf_mapping *e = &m->notes.map[mod->map[k]];
-		size_t n = candidates(m, e, info, mine);
-		voters += n > 0;  /* a PROT_NONE gap fits no segment: no vote */
-		for (size_t k = 0; k < n; k++) {
+	uint64_t c;
+	bool fits = false;
+	for (size_t i = 0; i < info->nphdr; i++)
+		if (fit_segment(m, e, &info->phdr[i], &c) && c == bias) {
+			fits = true;
+			if (!segs)
+				break;
+			segs[i] = true;
+		}
+	return fits;
+}
+
+size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, const struct cf_elfinfo *info,
+		     struct cf_bias_vote *v, size_t max, size_t *nload)
+{
+	enum { MAX_PAIRS = 1024 };
+	uint64_t *mine = cf_xcalloc(info->nphdr + 1, sizeof *mine), pb[MAX_PAIRS];
+	size_t *seg = cf_xcalloc(info->nphdr + 1, sizeof *seg), ps[MAX_PAIRS], npair = 0, nval = 0;
+	*nload = 0;
+	for (size_t i = 0; i < info->nphdr; i++)
+		*nload += info->phdr[i].p_type == PT_LOAD && info->phdr[i].p_filesz > 0;
+	for (size_t k = 0; k < mod->nmaps + mod->ndata; k++) {
+		size_t idx = k < mod->nmaps ? mod->map[k] : mod->data[k - mod->nmaps];
+		size_t n = candidates(m, &m->notes.map[idx], info, mine, seg);
+		for (size_t c = 0; c < n; c++) {
 			size_t j = 0;
-			while (j < nval && val[j] != mine[k])
+			while (j < nval && v[j].bias != mine[c])
 				j++;
 			if (j == nval) {
 				/* A real file's mappings agree on a handful of values;
 				 * a crafted core must not make this quadratic. */
-				if (nval == 256)
+				if (nval == max)
 					continue;
-				val = cf_grow(val, nval, sizeof *val);
-				votes = cf_grow(votes, nval, sizeof *votes);
-				val[nval] = mine[k];
-				votes[nval++] = 0;
+				v[nval++] = (struct cf_bias_vote){mine[c], 0, 0};
 			}
-			votes[j]++;
+			bool counted = false;  /* one vote per mapping, though it may fit two segments */
+			for (size_t d = 0; d < c; d++)
+				counted |= mine[d] == mine[c];
+			v[j].maps += !counted;
+			size_t p = 0;
+			while (p < npair && (pb[p] != mine[c] || ps[p] != seg[c]))
+				p++;
+			if (p == npair && npair < MAX_PAIRS) {
+				pb[npair] = mine[c];
+				ps[npair++] = seg[c];
+				v[j].segs++;
+			}
 		}
 	}
-	size_t best = 0, nbest = 0;
+	free(mine);
+	free(seg);
+	return nval;
+}
+
+/* The bias is where the file's image is: the value whose mappings cover
+ * every PT_LOAD of the file (a second, data mapping of the file covers
+ * one segment's worth at another value); among several such values, the
+ * one most mappings admit. Without a full image, the value covering most
+ * segments. A tie is left to link_map to decide, never averaged. Entries
+ * that fit no segment (the PROT_NONE hole older glibc leaves) carry no
+ * vote; cf_module_split_maps puts them in the image's span. */
+void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info)
+{
+	struct cf_bias_vote *v = cf_xcalloc(256, sizeof *v);
+	size_t nload, nval = cf_bias_tally(m, mod, info, v, 256, &nload);
+	size_t bsegs = 0, bmaps = 0, nbest = 0;
+	mod->ncand = 0;
 	for (size_t j = 0; j < nval; j++)
-		best = votes[j] > best ? votes[j] : best;
+		if (v[j].segs > bsegs || (v[j].segs == bsegs && v[j].maps > bmaps))
+			bsegs = v[j].segs, bmaps = v[j].maps;
 	for (size_t j = 0; j < nval; j++)
-		if (votes[j] == best && mod->ncand < sizeof mod->cand / sizeof *mod->cand)
-			mod->cand[mod->ncand++] = val[j], nbest++;
-	if (best && best < voters) {
-		mod->bias_conflict = true;
-		cf_warn(&m->diag, "%s: %s: %zu of its %zu mappings do not fit the load bias the others agree on "
-				  "(a second mapping of the file?)",
-			m->core.path, mod->name, voters - best, voters);
+		if (v[j].segs == bsegs && v[j].maps == bmaps && mod->ncand < sizeof mod->cand / sizeof *mod->cand)
+			mod->cand[mod->ncand++] = v[j].bias, nbest++;
+	if (nbest > 1 && bsegs >= 2 && bsegs == nload) {
+		/* Two full images (dlmopen): the first is this module, the
+		 * others become modules of their own (cf_modules_split_images). */
+		nbest = 1;
 	}
 	if (nbest == 1) {
 		mod->has_bias = true;
 		mod->bias = mod->cand[0];
 		mod->bias_src |= CF_SRC_NTFILE;
 		mod->ncand = 0;
-	} else if (!voters && mod->nmaps) {
+		cf_module_split_maps(m, mod);
+	} else if (!nval && mod->nmaps) {
 		cf_warn(&m->diag, "%s: no mapping of %s matches its program headers", m->core.path, mod->name);
 	}
-	free(mine);
-	free(val);
-	free(votes);
+	free(v);
 }

@@ -2,6 +2,7 @@
  * the core sits in, as recorded, under a sysroot, through --path-map, next
  * to the core, in --search folders.
  * The build-id read from core memory decides between candidates. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buildid_index.h"
 #include "bundle_names.h"
 #include "debuginfod.h"
 #include "resolve.h"
@@ -144,8 +146,48 @@ static char *maps_unescape(const char *name)
 	return out;
 }
 
+bool cf_name_is_file(const char *name)
+{
+	static const char *const not_files[] = {"/proc", "/dev", "/memfd:"};
+	if (name[0] != '/')
+		return true;
+	/* "//proc/./self" and "/usr/../proc/self" are /proc/self to the
+	 * kernel: compare the name with its dot components folded. */
+	size_t n = strlen(name);
+	char *norm = cf_xmalloc(n + 2), *o = norm;
+	for (const char *p = name; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > norm && *--o != '/')
+				;
+		} else if (len) {
+			*o++ = '/';
+			memcpy(o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	*o = 0;
+	/* /dev/shm holds real files (a JIT's or sandbox's libraries). */
+	bool file = !strncmp(norm, "/dev/shm/", 9);
+	for (size_t i = 0; i < sizeof not_files / sizeof *not_files && !file; i++) {
+		size_t l = strlen(not_files[i]);
+		if (!strncmp(norm, not_files[i], l) && (not_files[i][l - 1] == ':' || !norm[l] || norm[l] == '/')) {
+			free(norm);
+			return false;
+		}
+	}
+	free(norm);
+	return true;
+}
+
 static void gather(const struct cf_resolver *r, const char *name, const struct cf_options *opt, struct cands *c)
 {
+	if (!cf_name_is_file(name))
+		return;
 	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
 		add(c, cf_xstrdup(opt->exe), "command line");
 	for (size_t i = 0; i < opt->nmap; i++) {
@@ -160,10 +202,19 @@ static void gather(const struct cf_resolver *r, const char *name, const struct c
 	} else {
 		/* KM and glibc record a program as typed on the command line:
 		 * relative to a cwd we cannot know; the core's folder is the best bet. */
-		char *dir = dir_of(r->core_path);
-		add(c, cf_xasprintf("%s/%s", dir, name), "next to core");
+		char *dir = dir_of(r->core_path), *next = cf_xasprintf("%s/%s", dir, name), *cwd = cf_path_absolute(name);
+		char *next_abs = cf_path_absolute(next);
 		free(dir);
-		add(c, cf_xstrdup(name), "relative to cwd");
+		/* "proc/self/fd/3" next to a core in / is /proc/self/fd/3. */
+		bool files = cf_name_is_file(next_abs) && cf_name_is_file(cwd);
+		free(next_abs);
+		if (files) {
+			add(c, next, "next to core");
+			add(c, cf_xstrdup(name), "relative to cwd");
+		} else {
+			free(next);
+		}
+		free(cwd);
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
 		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
@@ -233,6 +284,8 @@ static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_
 	free(mod->path);
 	mod->path = path;
 	mod->path_how = "debuginfod";
+	mod->path_dev = info.dev;
+	mod->path_ino = info.ino;
 	memcpy(mod->bid_file, info.buildid, info.buildid_len);
 	mod->bid_file_len = info.buildid_len;
 	mod->bid_mismatch = false;
@@ -275,7 +328,52 @@ static void bundle_candidate(struct cf_resolver *r, const struct cf_wanted *mod,
 							mod->bid_core_len) : NULL;
 	if (member)
 		add(c, cf_xasprintf("%s/%s", r->bundle_dir, member), "bundle");
+	/* The build-id is the key: another name for the same build (a memfd
+	 * library named from link_map in one run, from NT_FILE in the other)
+	 * still finds the file bundled for it. */
+	char *slash = member && mod->bid_core_len ? strrchr(member, '/') : NULL;
+	DIR *d = NULL;
+	if (slash) {
+		*slash = 0;
+		char *sub = cf_xasprintf("%s/%s", r->bundle_dir, member);
+		d = opendir(sub);
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.' && strcmp(de->d_name, slash + 1)) {
+				add(c, cf_xasprintf("%s/%s", sub, de->d_name), "bundle, by build-id");
+				break;
+			}
+		if (d)
+			closedir(d);
+		free(sub);
+	}
 	free(member);
+}
+
+/* By the build-id the core recorded, last: DIR/.build-id/xx/yyyy (the
+ * layout debuginfod and distributions use for executables), then any
+ * file under the --search folders with that build-id. Only when no name
+ * leads to the build the core mapped. */
+static void build_id_candidates(struct cf_resolver *r, const struct cf_wanted *mod, const struct cf_options *opt,
+				struct cands *c)
+{
+	if (!mod->bid_core_len || !opt->nsearch)
+		return;
+	struct cf_elfinfo info;
+	for (size_t i = 0; i < c->n; i++)
+		if (read_file(r, c->path[i], &info) == 0) {
+			bool same = cf_wanted_same_build(mod, &info);
+			cf_elfinfo_free(&info);
+			if (same)
+				return;
+		}
+	char id[2 * CF_BUILDID_MAX + 1];
+	cf_hex(mod->bid_core, mod->bid_core_len, id);
+	for (size_t i = 0; i < opt->nsearch; i++)
+		add(c, cf_xasprintf("%s/.build-id/%.2s/%s", opt->search[i], id, id + 2), "build-id in search path");
+	const char *p = cf_bidindex_find(&r->bidx, opt->search, opt->nsearch, mod->bid_core, mod->bid_core_len);
+	if (p)
+		add(c, cf_xstrdup(p), "build-id in search path");
 }
 
 void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d)
@@ -286,6 +384,7 @@ void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const
 void cf_resolver_free(struct cf_resolver *r)
 {
 	free(r->bundle_dir);
+	cf_bidindex_free(r->bidx);
 	for (size_t i = 0; i < r->nprobe; i++) {
 		free(r->probe[i].path);
 		cf_elfinfo_free(&r->probe[i].info);
@@ -319,6 +418,7 @@ bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct
 	bundle_candidate(r, mod, &c);
 	gather(r, name, opt, &c);
 	free(name);
+	build_id_candidates(r, mod, opt, &c);
 
 	bool found = false;
 	struct cf_elfinfo info;
@@ -339,6 +439,8 @@ bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct
 			free(mod->path);
 			mod->path = cf_path_absolute(c.path[i]);
 			mod->path_how = c.how[i];
+			mod->path_dev = info.dev;
+			mod->path_ino = info.ino;
 			memcpy(mod->bid_file, info.buildid, info.buildid_len);
 			mod->bid_file_len = info.buildid_len;
 			mod->bid_mismatch = !match;

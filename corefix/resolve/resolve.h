@@ -34,6 +34,7 @@ struct cf_options {
 
 /* A candidate file as read once (resolve.c). */
 struct cf_probe;
+struct cf_bidindex;
 
 /* The resolver of one core: the options, the core's folder, the bundle
  * the core sits in (looked for once, on first use), and every candidate
@@ -49,6 +50,7 @@ struct cf_resolver {
 	size_t nprobe, probecap;
 	size_t *slot;           /* hash table of PROBE by path: index + 1, 0 empty */
 	size_t nslot;
+	struct cf_bidindex *bidx;   /* --search folders by build-id, built on first need */
 };
 
 void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d);
@@ -66,6 +68,7 @@ struct cf_wanted {
 	uint64_t layout_core;
 	char *path;
 	const char *path_how;
+	uint64_t path_dev, path_ino;
 	char *debuginfo;
 	unsigned char bid_file[CF_BUILDID_MAX];
 	size_t bid_file_len;
@@ -81,6 +84,10 @@ bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct
  * the core's copy of the headers describes FILE). */
 bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file);
 
+/* False for a recorded name that is no file to open: /proc/… and /dev/…
+ * (a link_map's /proc/self/fd/N is the reader's own descriptor, not the
+ * crashed process's), a memfd's /memfd:NAME. Found by build-id instead. */
+bool cf_name_is_file(const char *name);
 /* The part of P after its last '/'. */
 const char *cf_base_name(const char *p);
 /* P made absolute against the current folder (no symlinks resolved). */

@@ -72,6 +72,7 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 		cf_backtrace_free(bt);
 		return cf_fail(d, "%s: the %s unwinder cannot read this core (%s)", m->core.path, u->name, u->cannot);
 	}
+	struct cf_tailcalls *tc = cf_tailcalls_new();
 	for (size_t i = 0; i < bt->nthread; i++) {
 		struct cf_thread_bt *t = &bt->thread[i];
 		for (size_t k = 0; k < t->nframe; k++) {
@@ -79,7 +80,9 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 				t->frame[k].signal_frame = true;
 			cf_symbolize(s, m, &t->frame[k]);
 		}
+		cf_tailcall_frames(tc, s, o->cache ? o->cache : own, m, t, max);
 	}
+	cf_tailcalls_free(tc);
 	cf_symbolizer_free(s);
 	cf_symcache_free(own);
 	cf_crash_facts(m, bt);

@@ -20,6 +20,7 @@ struct cf_frame {
 	uint64_t sp;                    /* the frame's stack pointer (CFA side), 0 if unknown */
 	bool activation;                /* pc is exact (frame 0, or interrupted by a signal) */
 	bool signal_frame;              /* a signal trampoline's frame */
+	bool tail_call;                 /* rebuilt from call-site DWARF: a tail call left no frame */
 	const struct cf_module *mod;
 	uint64_t offset;                /* pc - bias: the same across ASLR */
 	char *function;                 /* demangled; NULL when unknown */
@@ -60,6 +61,10 @@ struct cf_bt_options {
 	/* Symbol facts kept across the cores of one run (symcache.h); NULL:
 	 * cf_backtrace_build keeps its own for the one core. */
 	struct cf_symcache *cache;
+	/* Symbol facts kept between runs (symstore.h): under CACHE_DIR/symbols
+	 * (NULL: the per-user cache), none with NO_CACHE. */
+	const char *cache_dir;
+	bool no_cache;
 };
 
 /* Unwinds every thread of M. Returns -1 (reason in D->error, nothing left
@@ -78,6 +83,8 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 struct Dwfl *cf_symbolizer_dwfl(struct cf_symbolizer *s);
 /* Frees what cf_symbolize put in F (names, files, inline chain). */
 void cf_frame_free_symbols(struct cf_frame *f);
+/* Copies the symbol facts (not pc, sp, module) of SRC into DST. */
+void cf_frame_copy_symbols(struct cf_frame *dst, const struct cf_frame *src);
 
 /* One thread's registers at the crash, DWARF numbering. */
 enum { CF_MAX_DWARF_REGS = 256 };
@@ -98,6 +105,14 @@ struct cf_regs *cf_regs_read(const struct cf_model *m, char *err, size_t errlen)
 /* The stack pointer's DWARF number on MACHINE, -1 if unknown. */
 int cf_dwarf_sp(uint16_t machine);
 
+
+/* Inserts into T the frames tail calls left no trace of (DWARF call
+ * sites), as gdb shows them. */
+struct cf_tailcalls;
+struct cf_tailcalls *cf_tailcalls_new(void);
+void cf_tailcalls_free(struct cf_tailcalls *tc);
+void cf_tailcall_frames(struct cf_tailcalls *tc, struct cf_symbolizer *s, struct cf_symcache *cache,
+			const struct cf_model *m, struct cf_thread_bt *t, size_t max);
 
 /* Crash facts. */
 const char *cf_signal_name(int signo);

@@ -2,15 +2,37 @@
  * (symbolize.c) and the run-wide one (symcache.c): the standard places,
  * --debug-dir folders, and debuginfod when the user set it. */
 #include <elfutils/libdwfl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "debugfind.h"
 #include "debuginfo.h"
 #include "debuginfod.h"
+
+static bool found_one(const char *path, const struct stat *st, void *arg)
+{
+	(void)path, (void)st;
+	return *(bool *)arg = true;
+}
 
 int cf_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, const char *file_name,
 		      const char *debuglink_file, GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
+	/* Nothing to find and nothing to fetch: libdwfl is not asked, which
+	 * would load libdebuginfod all the same (debugfind.c). A dwz file's
+	 * search (a debuglink name without CRC) is always libdwfl's. */
+	if (!cf_debuginfod_enabled() && (!debuglink_file || debuglink_crc) && *userdata) {
+		const unsigned char *bid;
+		GElf_Addr va;
+		int n = dwfl_module_build_id(mod, &bid, &va);
+		bool any = false;
+		cf_debug_candidates(*userdata, bid, n > 0 ? (size_t)n : 0, file_name, debuglink_file, found_one,
+				    &any);
+		if (!any)
+			return -1;
+	}
 	int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
 					      debuginfo_file_name);
 	if (fd >= 0)
@@ -47,4 +69,11 @@ void cf_dwfl_callbacks(Dwfl_Callbacks *cb, char **debuginfo_path)
 		.find_debuginfo = cf_find_debuginfo,
 		.debuginfo_path = debuginfo_path,
 	};
+}
+
+void cf_dwfl_search_path(Dwfl_Module *mod, char *debuginfo_path)
+{
+	void **ud;
+	if (mod && dwfl_module_info(mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL))
+		*ud = debuginfo_path;
 }

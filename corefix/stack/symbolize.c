@@ -120,8 +120,9 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 			 * p_vaddr; with false it would take BASE as that segment's
 			 * load address and subtract p_vaddr once more. Sign-extended,
 			 * so that a 32-bit module below its link address wraps right. */
-			dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1,
-					(uint64_t)cf_module_bias_signed(m, mod), true);
+			cf_dwfl_search_path(dwfl_report_elf(s->dwfl, base ? base + 1 : mod->path, mod->path, -1,
+							    (uint64_t)cf_module_bias_signed(m, mod), true),
+					    s->debuginfo_path);
 		}
 	}
 	dwfl_report_end(s->dwfl, NULL, NULL);
@@ -144,8 +145,7 @@ static char *dup_or_null(const char *s)
 	return s ? cf_xstrdup(s) : NULL;
 }
 
-/* Copies the symbol facts (not pc, sp, module) from SRC into DST. */
-static void copy_sym(struct cf_frame *dst, const struct cf_frame *src)
+void cf_frame_copy_symbols(struct cf_frame *dst, const struct cf_frame *src)
 {
 	dst->function = dup_or_null(src->function);
 	dst->function_offset = src->function_offset;
@@ -298,16 +298,18 @@ static void lookup_shared(struct cf_symbolizer *s, const struct cf_model *m, Dwa
 	}
 	uint64_t addr = (pc - mod->bias) & cf_addrmask(&m->core.order);
 	const struct cf_frame *e = cf_symcache_find(s->run, mod->bid_file, mod->bid_file_len, addr);
+	Dwfl *d = e ? NULL : cf_symcache_dwfl(s->run, mod->bid_file, mod->bid_file_len, mod->path);
+	if (!e)  /* a first look at the module brings in what earlier runs stored */
+		e = cf_symcache_find(s->run, mod->bid_file, mod->bid_file_len, addr);
 	if (!e) {
 		struct cf_frame tmp = {0};
-		Dwfl *d = cf_symcache_dwfl(s->run, mod->bid_file, mod->bid_file_len, mod->path);
 		if (d)
 			lookup(d, addr, &tmp);
 		struct cf_frame *put = cf_symcache_put(s->run, mod->bid_file, mod->bid_file_len, addr);
 		*put = tmp;
 		e = put;
 	}
-	copy_sym(f, e);
+	cf_frame_copy_symbols(f, e);
 	f->function_offset = e->function_offset + (f->pc - pc);
 }
 
@@ -324,7 +326,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 		return;
 	struct cached *c = slot(s, pc);
 	if (c->used) {
-		copy_sym(f, &c->f);
+		cf_frame_copy_symbols(f, &c->f);
 		f->function_offset = c->f.function_offset + (f->pc - c->f.pc);
 		return;
 	}
@@ -334,7 +336,7 @@ void cf_symbolize(struct cf_symbolizer *s, const struct cf_model *m, struct cf_f
 	c->key = pc;
 	memset(&c->f, 0, sizeof c->f);
 	c->f.pc = f->pc;
-	copy_sym(&c->f, f);
+	cf_frame_copy_symbols(&c->f, f);
 	s->ncache++;
 }
 

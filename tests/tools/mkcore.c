@@ -11,6 +11,9 @@
  *       (NT_PRSTATUS): damaged, as a cut-down writer leaves it.
  *   mkcore cycle-linkmap IN OUT     the last link_map entry points back
  *       at the first (memory a debugger must not loop on).
+ *   mkcore undump IN OUT ADDR       the segment at ADDR (hex) not dumped
+ *       (p_filesz 0), as a kernel that dumps no first page of an ELF
+ *       mapping leaves it (elfutils' test-core.core).
  *
  * Test tooling only: it trusts its input. */
 #include <elf.h>
@@ -285,7 +288,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 4)
 		die("usage: mkcore km IN OUT LOADER NAME | drop-ntfile IN OUT | drop-prstatus IN OUT | zero-tid IN OUT | "
-		    "cycle-linkmap IN OUT");
+		    "cycle-linkmap IN OUT | undump IN OUT ADDR");
 	if (!strcmp(argv[1], "cycle-linkmap")) {
 		cycle(argv[2], argv[3]);
 		return 0;
@@ -299,6 +302,20 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "drop-ntfile") || !strcmp(argv[1], "drop-prstatus") || !strcmp(argv[1], "zero-tid")) {
 		struct dropping x = {.type = argv[1][5] == 'n' ? 0x46494c45 : NT_PRSTATUS, .zero_tid = argv[1][0] == 'z'};
 		each_note(&in, keep_but, &x);
+		write_core(&in, &x.b, argv[3]);
+		free(x.b.p);
+	} else if (!strcmp(argv[1], "undump") && argc == 5) {
+		struct dropping x = {.type = UINT32_MAX};
+		uint64_t at = strtoull(argv[4], NULL, 16);
+		bool found = false;
+		each_note(&in, keep_but, &x);
+		for (size_t i = 0; i < in.nseg; i++)
+			if (in.seg[i].vaddr == at) {
+				in.seg[i].filesz = 0;
+				found = true;
+			}
+		if (!found)
+			die("no segment at that address");
 		write_core(&in, &x.b, argv[3]);
 		free(x.b.p);
 	} else {

@@ -26,7 +26,30 @@ static inline size_t cf_add_unique(uint64_t *v, size_t n, uint64_t x)
 void cf_modules_from_ntfile(struct cf_model *m);
 void cf_modules_from_km(struct cf_model *m);
 void cf_modules_from_memory(struct cf_model *m);
+/* One candidate bias of a file: how many of its NT_FILE entries admit it
+ * and how many distinct PT_LOADs they cover. */
+struct cf_bias_vote {
+	uint64_t bias;
+	size_t maps, segs;
+};
+size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, const struct cf_elfinfo *info,
+		     struct cf_bias_vote *v, size_t max, size_t *nload);
+/* True when NT_FILE entry E is a piece of some PT_LOAD of INFO at BIAS;
+ * SEGS (INFO's nphdr entries, or NULL) marks each one it fits. */
+bool cf_mapping_fits(const struct cf_model *m, const struct cf_mapping *e, const struct cf_elfinfo *info,
+		     uint64_t bias, bool *segs);
 void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info);
+/* Sorts MOD's NT_FILE entries into its image (those that fit its bias and
+ * program headers, and the loader's holes inside its span) and data
+ * mappings, and sets its range from the image. Idempotent. */
+void cf_module_split_maps(struct cf_model *m, struct cf_module *mod);
+/* A file NT_FILE maps as two or more full images (dlmopen): one module
+ * each, link_map tells them apart. */
+void cf_modules_split_images(struct cf_model *m);
+/* After link_map: drops extra images link_map does not confirm when it
+ * confirms a sibling (their mappings become the sibling's data). */
+void cf_modules_prune_images(struct cf_model *m);
+void cf_module_free(struct cf_module *mod);
 void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
 bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
