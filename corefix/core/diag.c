@@ -115,3 +115,11 @@ void cf_diag_free(struct cf_diag *d)
 	d->warn = NULL;
 	d->nwarn = d->cap = 0;
 }
+
+uint64_t cf_hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}

@@ -4,6 +4,7 @@
 #ifndef COREFIX_DIAG_H
 #define COREFIX_DIAG_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* A crafted core can raise a warning per mapping: keep the first ones. */
 #define CF_MAX_WARN 200
@@ -30,5 +31,8 @@ char *cf_xstrdup(const char *s);
 void *cf_grow(void *p, size_t n, size_t sz);
 char *cf_xstrndup(const char *s, size_t n);
 char *cf_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* FNV-1a of S: stable across machines and versions, which is all a key
+ * (a bundle member name, a hash table slot) needs. */
+uint64_t cf_hash_str(const char *s);
 
 #endif

@@ -35,15 +35,6 @@ static char *safe_base(const char *name, bool deleted)
 	return base;
 }
 
-/* FNV-1a: stable across machines and versions, which is all a key needs. */
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h;
-}
-
 char *cf_bundle_member_name(const char *name, bool deleted, bool vdso, const unsigned char *bid, size_t bidlen)
 {
 	if (vdso)
@@ -60,7 +51,7 @@ char *cf_bundle_member_name(const char *name, bool deleted, bool vdso, const uns
 		cf_hex(bid, bidlen, id);
 		m = cf_xasprintf("files/%s/%s", id, base);
 	} else {
-		m = cf_xasprintf("files/name-%016llx/%s", (unsigned long long)name_hash(name), base);
+		m = cf_xasprintf("files/name-%016llx/%s", (unsigned long long)cf_hash_str(name), base);
 	}
 	free(base);
 	return m;

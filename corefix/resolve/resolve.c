@@ -33,19 +33,10 @@ static struct cf_elfinfo info_copy(const struct cf_elfinfo *from)
 	return to;
 }
 
-/* FNV-1a of a path: the probes' hash table key. */
-static size_t path_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return (size_t)h;
-}
-
 /* Adds probe I to the table (open addressing, at most half full). */
 static void slot_put(struct cf_resolver *r, size_t i)
 {
-	size_t mask = r->nslot - 1, k = path_hash(r->probe[i].path) & mask;
+	size_t mask = r->nslot - 1, k = (size_t)cf_hash_str(r->probe[i].path) & mask;
 	while (r->slot[k])
 		k = (k + 1) & mask;
 	r->slot[k] = i + 1;
@@ -57,7 +48,7 @@ static void slot_put(struct cf_resolver *r, size_t i)
 static int read_file(struct cf_resolver *r, const char *path, struct cf_elfinfo *info)
 {
 	size_t mask = r->nslot - 1;
-	for (size_t k = r->nslot ? path_hash(path) & mask : 0; r->nslot && r->slot[k]; k = (k + 1) & mask) {
+	for (size_t k = r->nslot ? (size_t)cf_hash_str(path) & mask : 0; r->nslot && r->slot[k]; k = (k + 1) & mask) {
 		const struct cf_probe *p = &r->probe[r->slot[k] - 1];
 		if (!strcmp(p->path, path)) {
 			if (p->r == 0)
