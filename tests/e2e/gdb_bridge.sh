@@ -46,7 +46,7 @@ need_cmd cc timeout
 mkdir -p "$WORK/mf"
 cc -g -O1 -o "$WORK/mf/memfd_host" "$(dirname "$0")/../real/memfd_host.c" -ldl -lpthread || fail "cc memfd_host.c"
 cc -g -O1 -shared -fPIC -o "$WORK/mf/plugin.so" "$(dirname "$0")/../real/memfd_plugin.c" || fail "cc memfd_plugin.c"
-make_core "$WORK/mf" "$WORK/mf/memfd_host" "$WORK/mf/plugin.so"
+MAKE_CORE_GDB_INIT="set sysroot $WORK/mf/no-sysroot" make_core "$WORK/mf" "$WORK/mf/memfd_host" "$WORK/mf/plugin.so"
 grep -qa '/memfd:plugin (deleted)' "$WORK/mf/core" || fail "the memfd core's NT_FILE names no /memfd:plugin (deleted)"
 out=$(cd / && timeout -k 5 60 gdb -batch -nx "$WORK/mf/memfd_host" -ex "source $BRIDGE" \
 	-ex "corefix --search $WORK/mf $WORK/mf/core" -ex bt </dev/null 2>&1)

@@ -127,8 +127,9 @@ oracle() {
 		local name bias
 		while read -r _ name bias; do
 			args+=(-ex "add-symbol-file \"$name\" -o $bias")
-		done < <(grep '^CFDL /' "$dir/run.log")
-		grep -q '^CFDL ' "$dir/run.log" || fail "the program printed no CFDL lines: $(cat "$dir/run.log")"
+		done < <(cat "$dir/run.log" "$dir/gcore.log" 2>/dev/null | grep '^CFDL /')
+		cat "$dir/run.log" "$dir/gcore.log" 2>/dev/null | grep -q '^CFDL ' ||
+			fail "the program printed no CFDL lines: $(cat "$dir/run.log" "$dir/gcore.log" 2>/dev/null)"
 	else
 		args=("$exe" "$dir/core")
 	fi
@@ -239,7 +240,9 @@ eu_baseline() {
 
 # real_run EXE ARGS... : crash EXE (started normally, then through each of
 # LOADERS run as a command) and check every tool on every core. Prints the
-# table; fails when any cell fails.
+# table; fails when any cell fails. ARGS hold no blanks or quotes (gdb's
+# gcore fallback in make-core.sh would split them): a program's input goes
+# into a file under $IN.
 real_run() {
 	local exe=$1 ldso kind
 	shift

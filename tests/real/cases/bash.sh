@@ -4,4 +4,5 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /bin/bash bash
 ANCHORS=(kill_builtin main)
-real_run /bin/bash -c 'kill -SEGV $$'
+echo 'kill -SEGV $$' >"$IN/crash.sh"
+real_run /bin/bash "$IN/crash.sh"

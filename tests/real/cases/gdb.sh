@@ -8,7 +8,13 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /usr/bin/gdb gdb
 mkdir -p "$IN/bash"
-make_core "$IN/bash" /bin/bash -c 'kill -SEGV $$'
+echo 'kill -SEGV $$' >"$IN/bash/crash.sh"
+make_core "$IN/bash" /bin/bash "$IN/bash/crash.sh"
 ANCHORS=(ffi_call PyRun_SimpleStringFlags libc_start_call_main)
-real_run /usr/bin/gdb -nx -batch -ex 'file /bin/bash' -ex "core-file $IN/bash/core" -ex bt \
-	-ex 'python import ctypes, signal; signal.signal(signal.SIGSEGV, signal.SIG_DFL); ctypes.string_at(0)'
+cat >"$IN/crash.gdb" <<GDB
+file /bin/bash
+core-file $IN/bash/core
+bt
+python import ctypes, signal; signal.signal(signal.SIGSEGV, signal.SIG_DFL); ctypes.string_at(0)
+GDB
+real_run /usr/bin/gdb -nx -batch -x "$IN/crash.gdb"

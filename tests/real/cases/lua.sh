@@ -4,4 +4,5 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /usr/bin/lua5.4 lua5.4
 ANCHORS=(do_system)
-real_run /usr/bin/lua5.4 -e "os.execute('$REAL/kill-when-blocked.sh ' .. io.open('/proc/self/stat'):read('n') .. ' 61')"
+echo "os.execute('$REAL/kill-when-blocked.sh ' .. io.open('/proc/self/stat'):read('n') .. ' 61')" >"$IN/crash.lua"
+real_run /usr/bin/lua5.4 "$IN/crash.lua"

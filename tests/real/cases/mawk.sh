@@ -4,4 +4,5 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /usr/bin/mawk mawk
 ANCHORS=(do_system)
-real_run /usr/bin/mawk "BEGIN { system(\"$REAL/kill-when-blocked.sh \$PPID 61\") }"
+echo "BEGIN { system(\"$REAL/kill-when-blocked.sh \$PPID 61\") }" >"$IN/crash.awk"
+real_run /usr/bin/mawk -f "$IN/crash.awk"

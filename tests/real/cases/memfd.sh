@@ -9,6 +9,9 @@ need_cmd cc
 cc -g -O1 -o "$IN/memfd_host" "$REAL/memfd_host.c" -ldl -lpthread || fail "cc memfd_host.c"
 cc -g -O1 -shared -fPIC -o "$IN/plugin.so" "$REAL/memfd_plugin.c" || fail "cc memfd_plugin.c"
 ORACLE=dl
+# (gcore, where the kernel writes no core here, must not follow the plugin)
+mkdir -p "$WORK/no-sysroot"
+export MAKE_CORE_GDB_INIT="set sysroot $WORK/no-sysroot"
 CF_OPTS=(--search "$IN")
 ANCHORS=(plugin_store plugin_crash worker start_thread)
 real_run "$IN/memfd_host" "$IN/plugin.so"

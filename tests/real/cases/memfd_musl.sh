@@ -8,6 +8,9 @@ need_cmd musl-gcc
 musl-gcc -g -O1 -Wl,--build-id -o "$IN/memfd_host" "$REAL/memfd_host.c" || fail "musl-gcc memfd_host.c"
 musl-gcc -g -O1 -Wl,--build-id -shared -fPIC -o "$IN/plugin.so" "$REAL/memfd_plugin.c" || fail "musl-gcc memfd_plugin.c"
 ORACLE=dl
+# (gcore, where the kernel writes no core here, must not follow the plugin)
+mkdir -p "$WORK/no-sysroot"
+export MAKE_CORE_GDB_INIT="set sysroot $WORK/no-sysroot"
 LOADERS=("$MUSL_LDSO")
 CF_OPTS=(--search "$IN")
 ANCHORS=(plugin_store plugin_crash worker)

@@ -4,4 +4,5 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /usr/bin/perl perl-base
 ANCHORS=(Perl_pp_unpack Perl_call_sv start_thread)
-real_run /usr/bin/perl -Mthreads -e 'threads->create(sub { unpack("p", pack("J", 8)) })->join'
+echo 'use threads; threads->create(sub { unpack("p", pack("J", 8)) })->join;' >"$IN/crash.pl"
+real_run /usr/bin/perl "$IN/crash.pl"

@@ -5,4 +5,5 @@
 . "$(dirname "$0")/../driver.sh"
 need_program /usr/bin/sqlite3 sqlite3
 ANCHORS=(abort sqlite3_load_extension)
-real_run /usr/bin/sqlite3 :memory: '.load /usr/lib/x86_64-linux-gnu/libc.so.6 abort'
+echo '.load /usr/lib/x86_64-linux-gnu/libc.so.6 abort' >"$IN/crash.sql"
+real_run /usr/bin/sqlite3 -init "$IN/crash.sql" :memory:
