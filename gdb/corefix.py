@@ -130,14 +130,16 @@ def open_core(opts, files):
         # `source` takes the rest of its line as the name, quotes included.
         if _control(f.name) or f.name.strip() != f.name:
             raise gdb.GdbError("corefix: gdb cannot be given the temporary file %r" % f.name)
+        busy, _state["busy"] = _state["busy"], True  # no auto-load pass: every module is loaded below
         try:
             gdb.execute("source %s" % f.name, to_string=True)
         finally:
+            _state["busy"] = busy
             gdb.set_parameter("confirm", confirm)
     core = _core_path()
     if not core:
         raise gdb.GdbError("corefix: gdb did not open %s" % files[0])
-    _state["opened"][core] = [os.path.abspath(f) for f in files]
+    _state["opened"][core] = [os.path.abspath(name) for name in files]
     # The script's `file` dropped every symbol file gdb had.
     _state["added"] = {a for a in _state["added"] if a[0] != core}
     apply(opts)

@@ -64,6 +64,11 @@ expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "manual corefix
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/m/kmcore" -ex corefix -ex 'thread apply all bt')
 expect "$out" 'main \(\) at [^ ]*main\.c:5' "manual corefix, KM core"
 expect "$out" 'crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "manual corefix, KM core"
+# corefix KMCORE: the script's core-file for a core that repeats a thread
+# is a python block; the bridge runs it too.
+out=$(g -ex "source $BRIDGE" -ex "corefix $WORK/m/kmcore" -ex 'thread apply all bt')
+expect "$out" 'main \(\) at [^ ]*main\.c:5' "corefix KMCORE"
+expect "$out" 'crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix KMCORE"
 
 # Auto-load: our loader run as a command, nothing typed.
 copy_set cfrt "$WORK/c"
