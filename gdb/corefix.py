@@ -91,7 +91,8 @@ def _split_args(args):
         if a == "--":
             files.extend(it)
         elif a in _VALUE_OPTS:
-            opts += [a, next(it, "")]
+            # A missing value stays missing: corefix itself says so.
+            opts += [a] + [v for v in [next(it, None)] if v is not None]
         elif a.startswith("-") and a != "-":
             opts.append(a)
         else:
