@@ -17,11 +17,12 @@ import shlex
 import shutil
 import struct
 import subprocess
+import tempfile
 
 import gdb
 
 COREFIX_BIN = "@COREFIX_BIN@"
-_state = {"applied": set(), "added": set(), "busy": False, "last": None, "last_json": {}}
+_state = {"applied": set(), "added": set(), "busy": False, "last": None, "last_json": {}, "opened": {}}
 # Where this file is, known only while gdb sources it (or imports it).
 _HERE = os.path.dirname(os.path.abspath(globals().get("__file__", ".")))
 
@@ -61,7 +62,7 @@ def _error_line(p):
 
 
 def _run(args, core):
-    cmd = [_binary(), "modules", "--json"] + list(args) + ["--", core]
+    cmd = [_binary(), "modules", "--json"] + list(args) + ["--"] + _source(core)
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=300)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -77,6 +78,84 @@ def _run(args, core):
         return json.loads(p.stdout)
     except ValueError:
         raise gdb.GdbError("corefix: unreadable output from %s" % cmd[0])
+
+
+# corefix's options that take a value (the bridge passes every option on).
+_VALUE_OPTS = ("--sysroot", "--path-map", "--search", "--cache-dir", "--debug-dir")
+
+
+def _split_args(args):
+    """ARGS as (options, operands): CORE and EXE are the operands."""
+    opts, files, it = [], [], iter(args)
+    for a in it:
+        if a == "--":
+            files.extend(it)
+        elif a in _VALUE_OPTS:
+            # A missing value stays missing: corefix itself says so.
+            opts += [a] + [v for v in [next(it, None)] if v is not None]
+        elif a.startswith("-") and a != "-":
+            opts.append(a)
+        else:
+            files.append(a)
+    return opts, files
+
+
+def _source(core):
+    """The files corefix reads for the open core CORE: the core (and EXE)
+    the user named when the bridge opened it (a compressed core is open
+    through its plain copy in corefix's cache), else CORE itself."""
+    return list(_state["opened"].get(core, [core]))
+
+
+def open_core(opts, files):
+    """`corefix CORE [EXE]`: open CORE the way corefix's gdb script does,
+    then load every module. gdb's own library discovery is turned off
+    before core-file: it would follow the loader, and a link_map name such
+    as /proc/self/fd/N makes gdb open its own descriptor and hang. The
+    commands are the script's own (`corefix gdb`), up to its core-file: a
+    compressed core (systemd's core.zst) is opened through the plain copy
+    corefix keeps in its cache, paths are quoted as the script quotes them."""
+    if len(files) > 2:
+        raise gdb.GdbError("corefix: too many arguments (CORE [EXE])")
+    cmd = [_binary(), "gdb"] + [o for o in opts if o not in ("-q", "--quiet")] + ["-q", "--"] + files
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise gdb.GdbError("corefix: cannot run %s: %s" % (cmd[0], e))
+    if p.returncode >= 2:
+        lines = p.stderr.strip().splitlines()
+        raise gdb.GdbError(lines[0] if lines else "corefix: failed (exit %d)" % p.returncode)
+    head, in_python = [], False
+    for line in p.stdout.splitlines():
+        head.append(line)
+        if line == "python":
+            in_python = True
+        elif in_python and line == "end":
+            break  # the core-file of a core that repeats a thread (KM)
+        elif not in_python and line.startswith("core-file "):
+            break
+    else:
+        raise gdb.GdbError("corefix: no core-file command in the output of %s" % cmd[0])
+    confirm = gdb.parameter("confirm")
+    with tempfile.NamedTemporaryFile("w", prefix="corefix-", suffix=".gdb") as f:
+        f.write("\n".join(head) + "\n")
+        f.flush()
+        # `source` takes the rest of its line as the name, quotes included.
+        if _control(f.name) or f.name.strip() != f.name:
+            raise gdb.GdbError("corefix: gdb cannot be given the temporary file %r" % f.name)
+        busy, _state["busy"] = _state["busy"], True  # no auto-load pass: every module is loaded below
+        try:
+            gdb.execute("source %s" % f.name, to_string=True)
+        finally:
+            _state["busy"] = busy
+            gdb.set_parameter("confirm", confirm)
+    core = _core_path()
+    if not core:
+        raise gdb.GdbError("corefix: gdb did not open %s" % files[0])
+    _state["opened"][core] = [os.path.abspath(name) for name in files]
+    # The script's `file` dropped every symbol file gdb had.
+    _state["added"] = {a for a in _state["added"] if a[0] != core}
+    apply(opts)
 
 
 def _control(text):
@@ -261,11 +340,15 @@ class CorefixCommand(gdb.Command):
     """Load every module of the current core at its exact load bias.
 
 Usage: corefix [--sysroot DIR] [--path-map OLD=NEW] [--search DIR] [--force]
-               [--debug-dir DIR] [--cache-dir DIR]
+               [--debug-dir DIR] [--cache-dir DIR] [CORE [EXE]]
 
 Runs the corefix program on the core gdb has open and adds each module it
 finds (the real program of a loader-started process included) with its
 symbols at the right address. Modules gdb already placed are left alone.
+With CORE, opens CORE first as corefix's gdb script does: gdb's own library
+discovery off (set auto-solib-add off) before core-file, and a compressed
+core (systemd's core.zst) through the plain copy kept in corefix's cache;
+then every module is loaded.
 --debug-dir DIR puts DIR before gdb's debug-file-directory (separate debug
 info as DIR/.build-id/xx/yyyy.debug), for the modules gdb has too.
 Cores of programs libcfrt.so ran as a command need no typing: its auto-load
@@ -276,7 +359,11 @@ add-auto-load-safe-path P/lib in ~/.gdbinit; the Debian package needs nothing)."
         super().__init__("corefix", gdb.COMMAND_FILES)
 
     def invoke(self, arg, from_tty):
-        apply(shlex.split(arg))
+        opts, files = _split_args(shlex.split(arg))
+        if files:
+            open_core(opts, files)
+        else:
+            apply(opts)
 
 
 class InfoCorefixCommand(gdb.Command):
@@ -294,7 +381,7 @@ biases, and where each fact came from."""
         args = shlex.split(arg)
         if not args and _state["last"] and _state["last"][0] == core:
             args = _state["last"][1]
-        p = subprocess.run([_binary(), "modules"] + args + ["--", core], capture_output=True, text=True,
+        p = subprocess.run([_binary(), "modules"] + args + ["--"] + _source(core), capture_output=True, text=True,
                            errors="replace")
         if p.returncode >= 2:
             raise gdb.GdbError(_error_line(p))

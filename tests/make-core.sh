@@ -4,7 +4,9 @@
 # core_pattern is a plain name; where it is not (a pipe such as systemd's or
 # apport's, another folder) or nothing appears, gdb's gcore writes one. The
 # machine's core_pattern is never changed. COREFIX_FORCE_GCORE=1 skips the
-# kernel.
+# kernel. MAKE_CORE_GDB_INIT is one more command for that gdb, run first
+# (`set sysroot DIR` for a program gdb cannot follow live: it opens a
+# library dlopened as /proc/self/fd/N in its own process and waits forever).
 set -u
 dir=$1
 shift
@@ -20,6 +22,6 @@ if [ "${COREFIX_FORCE_GCORE:-0}" != 1 ] && [ "${pattern#|}" = "$pattern" ] && [ 
 	done
 fi
 echo "make-core: the kernel wrote no core into $dir; using gdb's gcore" >&2
-(cd "$dir" && gdb -batch -nx -ex 'set confirm off' -ex 'set startup-with-shell off' -ex run \
+(cd "$dir" && gdb -batch -nx ${MAKE_CORE_GDB_INIT:+-iex "$MAKE_CORE_GDB_INIT"} -ex 'set confirm off' -ex 'set startup-with-shell off' -ex run \
 	-ex "gcore $dir/core" -ex kill --args "$@") >"$dir/gcore.log" 2>&1
 [ -s "$dir/core" ] || { echo "make-core: could not make a core of: $* (see $dir/gcore.log)" >&2; exit 1; }

@@ -44,6 +44,7 @@ static inline void buf_align(struct buf *b, size_t a)
 struct synth_seg {
 	uint64_t vaddr, memsz;
 	struct buf data;
+	uint32_t flags;         /* p_flags; 0: PF_R|PF_W */
 };
 
 struct synth {
@@ -127,6 +128,7 @@ static inline struct synth_seg *synth_segment(struct synth *s, uint64_t vaddr, u
 	struct synth_seg *g = &s->seg[s->nseg++];
 	g->vaddr = vaddr;
 	g->memsz = memsz;
+	g->flags = 0;
 	return g;
 }
 
@@ -235,7 +237,7 @@ static inline int synth_write(const struct synth *s, const char *path)
 		uint64_t fs = i ? s->seg[i - 1].data.n : s->notes.n, ms = i ? s->seg[i - 1].memsz : 0;
 		buf_num(&b, o, type, 4);
 		if (s->o.is64) {
-			buf_num(&b, o, 6, 4);
+			buf_num(&b, o, i && s->seg[i - 1].flags ? s->seg[i - 1].flags : 6, 4);
 			buf_num(&b, o, po, 8);
 			buf_num(&b, o, va, 8);
 			buf_num(&b, o, 0, 8);
@@ -248,7 +250,7 @@ static inline int synth_write(const struct synth *s, const char *path)
 			buf_num(&b, o, 0, 4);
 			buf_num(&b, o, fs, 4);
 			buf_num(&b, o, ms, 4);
-			buf_num(&b, o, 6, 4);
+			buf_num(&b, o, i && s->seg[i - 1].flags ? s->seg[i - 1].flags : 6, 4);
 			buf_num(&b, o, i ? 4096 : 4, 4);
 		}
 	}

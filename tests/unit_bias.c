@@ -173,6 +173,36 @@ static void test_data_only_file(void)
 	synth_free(&s);
 }
 
+/* The same file whose one mapping the core's program header says is not
+ * executable (gdb mapping /usr/bin/bash to read it): no module at all, its
+ * entry counted as data; with PF_X it is a module again. */
+static void test_data_only_dropped(void)
+{
+	for (int exec = 0; exec < 2; exec++) {
+		struct synth s;
+		struct cf_model m;
+		const uint64_t C = 0x7f0000400000;
+		synth_init(&s, 1, 0, EM_X86_64);
+		struct synth_map e[] = {{C, C + 0x1000, 0, path_in_dir("libread2.so")}};
+		synth_ntfile(&s, 0x1000, e, 1);
+		write_dso(&s, "libread2.so", dso, 4);
+		header_segment(&s, C, dso, 4);
+		s.seg[s.nseg - 1].flags = exec ? PF_R | PF_X : PF_R;
+		const char *p = path_in_dir(exec ? "readx.core" : "read.core");
+		CHECK(synth_write(&s, p) == 0 && cf_model_build(&m, p, &(struct cf_options){0}) == 0, "model of %s", p);
+		bool found = false;
+		for (size_t i = 0; i < m.nmod; i++)
+			found |= strstr(m.mod[i].name, "libread2.so") != NULL;
+		if (exec)
+			CHECK(found && m.ndata_only_files == 0, "an executable mapping makes a module (%d)", found);
+		else
+			CHECK(!found && m.ndata_only_files == 1 && m.ndata_only == 1,
+			      "a file mapped only as data is no module (found %d, files %zu)", found, m.ndata_only_files);
+		cf_model_free(&m);
+		synth_free(&s);
+	}
+}
+
 /* Older glibc (2.27) leaves the hole between code and data mapped
  * PROT_NONE with the data's file offset: part of the image, no warning. */
 static void test_old_glibc_hole(void)
@@ -455,6 +485,7 @@ int main(void)
 	test_second_mapping();
 	test_data_below();
 	test_data_only_file();
+	test_data_only_dropped();
 	test_old_glibc_hole();
 	test_two_images();
 	test_ambiguous();

@@ -99,6 +99,14 @@ int cf_emit_explain(FILE *out, const struct cf_model *m)
 		    "takes a module's range and segments only from the mappings that fit its bias and program headers; "
 		    "the others are listed as data mappings (modules --json: data_mappings) and used for nothing.");
 	}
+	if (m->ndata_only_files) {
+		snprintf(buf, sizeof buf,
+			 "The process mapped %zu ELF file%s only as data (%zu mapping%s, none executable, not in link_map: "
+			 "a debugger reading a program it does not run).",
+			 m->ndata_only_files, m->ndata_only_files == 1 ? "" : "s", m->ndata_only,
+			 m->ndata_only == 1 ? "" : "s");
+		say(out, &n, buf, "makes no module of such a file: it is never loaded into a debugger nor used to unwind.");
+	}
 	for (size_t i = 0; i < m->nmod; i++) {
 		const struct cf_module *mod = &m->mod[i];
 		char *name = cf_comment_text(mod->name[0] ? mod->name : "(unnamed)");

@@ -211,6 +211,11 @@ static bool *data_entries(const struct cf_model *m, size_t *n)
 				data[m->mod[i].data[k]] = true;
 				++*n;
 			}
+	for (size_t k = 0; k < m->ndata_only; k++)
+		if (m->data_only[k] < m->notes.nmap && !data[m->data_only[k]]) {
+			data[m->data_only[k]] = true;
+			++*n;
+		}
 	return data;
 }
 

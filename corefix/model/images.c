@@ -184,6 +184,48 @@ void cf_module_free(struct cf_module *mod)
 	cf_elfinfo_free(&mod->info);
 }
 
+/* Whether MOD is a file the process only reads: every loaded object has
+ * code, so some mapping of its image is executable; a file read as data
+ * (gdb mapping /usr/bin/bash to debug it) has none. Not judged where
+ * NT_FILE was cut short or link_map, KM or the auxv vouch for it. */
+static bool data_only(const struct cf_model *m, const struct cf_module *mod)
+{
+	if (!(mod->sources & CF_SRC_NTFILE) || (mod->sources & CF_SRC_KM) || mod->in_linkmap ||
+	    mod->role != CF_ROLE_DSO || m->notes.file_cut || !mod->elf_known ||
+	    mod->nmaps + mod->ndata == 0)
+		return false;
+	for (size_t k = 0; k < mod->nmaps + mod->ndata; k++) {
+		size_t idx = k < mod->nmaps ? mod->map[k] : mod->data[k - mod->nmaps];
+		const struct cf_segment *s = idx < m->notes.nmap ? cf_core_segment(&m->core, m->notes.map[idx].start) : NULL;
+		if (!s || (s->flags & PF_X))
+			return false;
+	}
+	return true;
+}
+
+void cf_modules_drop_data_only(struct cf_model *m)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		struct cf_module *mod = &m->mod[i];
+		if (!data_only(m, mod)) {
+			m->mod[keep++] = *mod;
+			continue;
+		}
+		m->data_only = cf_xrealloc(m->data_only, m->ndata_only + mod->nmaps + mod->ndata + 1, sizeof *m->data_only);
+		memcpy(m->data_only + m->ndata_only, mod->map, mod->nmaps * sizeof *mod->map);
+		m->ndata_only += mod->nmaps;
+		if (mod->ndata)
+			memcpy(m->data_only + m->ndata_only, mod->data, mod->ndata * sizeof *mod->data);
+		m->ndata_only += mod->ndata;
+		m->ndata_only_files++;
+		cf_module_free(mod);
+	}
+	m->nmod = keep;
+	if (m->ndata_only)
+		qsort(m->data_only, m->ndata_only, sizeof *m->data_only, by_index);
+}
+
 void cf_modules_prune_images(struct cf_model *m)
 {
 	bool any = false;

@@ -547,6 +547,7 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 		if (m->mod[i].sources & CF_SRC_NTFILE)
 			cf_module_split_maps(m, &m->mod[i]);
 
+	cf_modules_drop_data_only(m);
 	/* Non-ELF mappings (locale archives, fonts, data files) are no modules. */
 	size_t keep = 0;
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -572,6 +573,7 @@ void cf_model_free(struct cf_model *m)
 		cf_module_free(&m->mod[i]);
 	free(m->mod);
 	cf_resolver_free(&m->resolver);
+	free(m->data_only);
 	cf_notes_free(&m->notes);
 	cf_core_close(&m->core);
 	cf_diag_free(&m->diag);

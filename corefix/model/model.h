@@ -83,6 +83,9 @@ struct cf_model {
 	bool km;
 	/* Finds every module's file while the model is built. */
 	struct cf_resolver resolver;
+	/* ELF files mapped only as data (no image: cf_modules_drop_data_only):
+	 * their NT_FILE entries, in note order, and how many files. */
+	size_t *data_only, ndata_only, ndata_only_files;
 };
 
 /* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,

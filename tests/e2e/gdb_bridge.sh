@@ -37,6 +37,38 @@ fi
 out=$(g -ex "source $BRIDGE" "$LDSO" "$WORK/g/core" -ex 'info corefix')
 expect "$out" '^main +.*/g/prog$' "info corefix"
 
+# `corefix CORE` opens the core itself. A systemd-style core.zst: gdb
+# cannot read it, the bridge opens the plain copy corefix keeps in its
+# cache (the one its gdb script names), then loads every module.
+zstd -q -o "$WORK/g/core.COMM.0.BOOT.1.2.zst" "$WORK/g/core" || fail "zstd"
+out=$(g -ex "source $BRIDGE" -ex "corefix --cache-dir $WORK/cc $WORK/g/core.COMM.0.BOOT.1.2.zst" -ex 'info target' -ex bt)
+sum=$(sha256sum "$WORK/g/core.COMM.0.BOOT.1.2.zst" | cut -d' ' -f1)
+expect "$out" "^\s*\`$WORK/cc/cores/$sum\.core', file type" "corefix CORE.zst: gdb reads the cached copy"
+expect "$out" '^corefix: loaded +.*/g/prog  \(bias 0x[0-9a-f]+ from NT_FILE\+link_map\)' "corefix CORE.zst"
+expect "$(last_bt <<<"$out")" '#0 .*crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix CORE.zst"
+expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "corefix CORE.zst"
+# The module table of `info corefix` is the compressed core's.
+out=$(g -ex "source $BRIDGE" -ex "corefix --cache-dir $WORK/cc $WORK/g/core.COMM.0.BOOT.1.2.zst" -ex 'info corefix')
+expect "$out" '^main +.*/g/prog$' "info corefix after corefix CORE.zst"
+out=$(g -ex "source $BRIDGE" -ex "corefix $WORK/nonexistent" -ex 'echo after\n')
+expect "$out" "^corefix: $WORK/nonexistent: " "corefix CORE: a missing core"
+# A core whose link_map names /proc/self/fd/N (a plugin dlopened from a
+# memfd): gdb given the program opens that name in its own process at
+# core-file, even with auto-solib-add off, and waits forever. The bridge
+# turns discovery off and opens the core as corefix's script does.
+need_cmd cc timeout
+mkdir -p "$WORK/mf"
+cc -g -O1 -o "$WORK/mf/memfd_host" "$(dirname "$0")/../real/memfd_host.c" -ldl -lpthread || fail "cc memfd_host.c"
+cc -g -O1 -shared -fPIC -o "$WORK/mf/plugin.so" "$(dirname "$0")/../real/memfd_plugin.c" || fail "cc memfd_plugin.c"
+MAKE_CORE_GDB_INIT="set sysroot $WORK/mf/no-sysroot" make_core "$WORK/mf" "$WORK/mf/memfd_host" "$WORK/mf/plugin.so"
+grep -qa '/memfd:plugin (deleted)' "$WORK/mf/core" || fail "the memfd core's NT_FILE names no /memfd:plugin (deleted)"
+out=$(cd / && timeout -k 5 60 gdb -batch -nx "$WORK/mf/memfd_host" -ex "source $BRIDGE" \
+	-ex "corefix --search $WORK/mf $WORK/mf/core" -ex bt </dev/null 2>&1)
+rc=$?
+[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "gdb hung in corefix CORE on a core whose link_map names /proc/self/fd/N: $out"
+expect "$out" '^corefix: loaded +.*/mf/memfd_host  \(bias 0x[0-9a-f]+' "corefix CORE, memfd plugin"
+expect "$(last_bt <<<"$out")" '#[0-9]+ .*worker \(arg=[^)]*\) at [^ ]*memfd_host\.c:[0-9]+' "corefix CORE, memfd plugin"
+
 copy_set musl "$WORK/m"
 ln -s "$MUSL" "$WORK/m/libc.so"
 make_core "$WORK/m" ./libc.so ./prog.so
@@ -46,6 +78,11 @@ expect "$(last_bt <<<"$out")" '#2 .*main \(\) at [^ ]*main\.c:5' "manual corefix
 out=$(g -ex "source $BRIDGE" -ex "core-file $WORK/m/kmcore" -ex corefix -ex 'thread apply all bt')
 expect "$out" 'main \(\) at [^ ]*main\.c:5' "manual corefix, KM core"
 expect "$out" 'crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "manual corefix, KM core"
+# corefix KMCORE: the script's core-file for a core that repeats a thread
+# is a python block; the bridge runs it too.
+out=$(g -ex "source $BRIDGE" -ex "corefix $WORK/m/kmcore" -ex 'thread apply all bt')
+expect "$out" 'main \(\) at [^ ]*main\.c:5' "corefix KMCORE"
+expect "$out" 'crash_here \(p=0x0, v=3\) at [^ ]*libb\.c:4' "corefix KMCORE"
 
 # Auto-load: our loader run as a command, nothing typed.
 copy_set cfrt "$WORK/c"

@@ -49,6 +49,11 @@ void cf_modules_split_images(struct cf_model *m);
 /* After link_map: drops extra images link_map does not confirm when it
  * confirms a sibling (their mappings become the sibling's data). */
 void cf_modules_prune_images(struct cf_model *m);
+/* Drops the modules that are ELF files mapped only as data: no mapping of
+ * theirs is executable, link_map does not list them and they are neither
+ * the program nor its loader (a debugger reading an executable it never
+ * runs). Their entries go to m->data_only. */
+void cf_modules_drop_data_only(struct cf_model *m);
 void cf_module_free(struct cf_module *mod);
 void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
 /* Sets mod->path; fills INFO from that file and returns true when found. */
