@@ -212,13 +212,13 @@ void cf_modules_drop_data_only(struct cf_model *m)
 			m->mod[keep++] = *mod;
 			continue;
 		}
-		m->data_only = cf_xrealloc(m->data_only, m->ndata_only + mod->nmaps + mod->ndata + 1, sizeof *m->data_only);
-		memcpy(m->data_only + m->ndata_only, mod->map, mod->nmaps * sizeof *mod->map);
-		m->ndata_only += mod->nmaps;
-		if (mod->ndata)
-			memcpy(m->data_only + m->ndata_only, mod->data, mod->ndata * sizeof *mod->data);
-		m->ndata_only += mod->ndata;
+		size_t n;
+		size_t *all = all_maps(mod, &n);
+		m->data_only = cf_xrealloc(m->data_only, m->ndata_only + n + 1, sizeof *m->data_only);
+		memcpy(m->data_only + m->ndata_only, all, n * sizeof *all);
+		m->ndata_only += n;
 		m->ndata_only_files++;
+		free(all);
 		cf_module_free(mod);
 	}
 	m->nmod = keep;
