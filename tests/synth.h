@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "resolve.h"
 
 struct buf {
 	unsigned char *p;
@@ -270,9 +271,23 @@ static inline int synth_write(const struct synth *s, const char *path)
 
 static int failures;
 
+/* A test program is one run of corefix over many cores: one resolver,
+ * made from default options on first use, as the CLI makes one per run. */
+static struct cf_options test_options;
+static struct cf_resolver *test_resolver_of_run;
+
+static inline struct cf_resolver *test_resolver(void)
+{
+	if (!test_resolver_of_run)
+		test_resolver_of_run = cf_resolver_new(&test_options);
+	return test_resolver_of_run;
+}
+
 /* Removes the test's scratch folder and reports; the exit status of main. */
 static inline int test_finish(const char *name, const char *dir)
 {
+	cf_resolver_free(test_resolver_of_run);
+	test_resolver_of_run = NULL;
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -50,7 +50,7 @@ static void header_segment(struct synth *s, uint64_t at, const struct synth_phdr
 static struct cf_module *build(struct synth *s, struct cf_model *m, const char *core, const char *name)
 {
 	const char *p = path_in_dir(core);
-	if (synth_write(s, p) != 0 || cf_model_build(m, p, &(struct cf_options){0}) != 0) {
+	if (synth_write(s, p) != 0 || cf_model_build(m, p, test_resolver()) != 0) {
 		fprintf(stderr, "%s: cannot build model: %s\n", core, m->diag.error);
 		exit(1);
 	}
@@ -189,7 +189,7 @@ static void test_data_only_dropped(void)
 		header_segment(&s, C, dso, 4);
 		s.seg[s.nseg - 1].flags = exec ? PF_R | PF_X : PF_R;
 		const char *p = path_in_dir(exec ? "readx.core" : "read.core");
-		CHECK(synth_write(&s, p) == 0 && cf_model_build(&m, p, &(struct cf_options){0}) == 0, "model of %s", p);
+		CHECK(synth_write(&s, p) == 0 && cf_model_build(&m, p, test_resolver()) == 0, "model of %s", p);
 		bool found = false;
 		for (size_t i = 0; i < m.nmod; i++)
 			found |= strstr(m.mod[i].name, "libread2.so") != NULL;
@@ -364,7 +364,7 @@ static struct cf_module *header_copy_core(struct synth *s, struct cf_model *m, u
 	synth_elf_head(s, &g->data, type, ph, 2, ID);
 	buf_align(&g->data, 0x1000);
 	const char *p = path_in_dir(type == ET_EXEC ? "copy-exec.core" : "copy-dyn.core");
-	if (synth_write(s, p) != 0 || cf_model_build(m, p, &(struct cf_options){0}) != 0) {
+	if (synth_write(s, p) != 0 || cf_model_build(m, p, test_resolver()) != 0) {
 		fprintf(stderr, "%s: cannot build model: %s\n", p, m->diag.error);
 		exit(1);
 	}

@@ -34,7 +34,7 @@ int main(void)
 	CHECK(synth_write(&s, path) == 0, "write");
 
 	struct cf_model m;
-	CHECK(cf_model_build(&m, path, &(struct cf_options){0}) == 0, "build: %s", m.diag.error);
+	CHECK(cf_model_build(&m, path, test_resolver()) == 0, "build: %s", m.diag.error);
 	unsigned char buf[16];
 	CHECK(cf_core_read(&m.core, 0x400010, buf, 4) == 4 && buf[0] == 0x10 && buf[3] == 0x13, "file bytes");
 	CHECK(cf_core_read(&m.core, 0x400ffe, buf, 4) == 2 && buf[1] == 0xff,
@@ -59,7 +59,7 @@ int main(void)
 	size = ftell(f);
 	fclose(f);
 	CHECK(truncate(path, size - 0x1000 + 2) == 0, "truncate");
-	CHECK(cf_model_build(&m, path, &(struct cf_options){0}) == 0, "build truncated: %s", m.diag.error);
+	CHECK(cf_model_build(&m, path, test_resolver()) == 0, "build truncated: %s", m.diag.error);
 	CHECK(m.core.truncated && m.diag.partial, "truncation noticed");
 	CHECK(cf_core_read(&m.core, 0x403000, buf, 4) == 2, "read stops where the file ends");
 	cf_model_free(&m);

@@ -14,7 +14,7 @@ static int build(struct synth *s, struct cf_model *m, const char *name)
 	snprintf(p, sizeof p, "%s/%s", dir, name);
 	if (synth_write(s, p) != 0)
 		return -1;
-	return cf_model_build(m, p, &(struct cf_options){0});
+	return cf_model_build(m, p, test_resolver());
 }
 
 static void prpsinfo(int is64)

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct cf_model m;
 	memset(&m, 0, sizeof m);
 	struct cf_options opt = {0};
-	if (cf_core_open_mem(&m.core, "fuzz.core", copy, size, &m.diag) == 0 && cf_model_from_core(&m, &opt) == 0) {
+	struct cf_resolver *res = cf_resolver_new(&opt);
+	if (cf_core_open_mem(&m.core, "fuzz.core", copy, size, &m.diag) == 0 && cf_model_from_core(&m, res) == 0) {
 		FILE *null = fopen("/dev/null", "w");
 		cf_emit_modules_json(null, &m, NULL);
 		cf_emit_modules_text(null, &m, false);
@@ -32,6 +33,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		fclose(null);
 	}
 	cf_model_free(&m);
+	cf_resolver_free(res);
 	free(copy);
 	return 0;
 }

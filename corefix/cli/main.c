@@ -135,6 +135,8 @@ static int bundle(struct cf_model *m, struct cf_args *a)
 	return r;
 }
 
+static int run_core(struct cf_args *a, struct cf_resolver *res);
+
 /* One command, after parsing; main owns the arguments' memory. */
 static int run(struct cf_args a)
 {
@@ -173,8 +175,18 @@ static int run(struct cf_args a)
 	 * decompressed in the cache; every other command reads a temporary copy. */
 	a.opt.keep_plain = a.cmd == CF_CMD_GDB || a.cmd == CF_CMD_LLDB;
 	a.opt.cache_dir = a.cache_dir;
+	struct cf_resolver *res = cf_resolver_new(&a.opt);
+	r = run_core(&a, res);
+	cf_resolver_free(res);
+	return r;
+}
+
+/* One command on one core, every file found by the run's one resolver RES. */
+static int run_core(struct cf_args *a, struct cf_resolver *res)
+{
+	int r;
 	struct cf_model m;
-	if (cf_model_build(&m, a.core, &a.opt) != 0) {
+	if (cf_model_build(&m, a->core, res) != 0) {
 		fprintf(stderr, "corefix: %s\n", m.diag.error);
 		cf_model_free(&m);
 		return CF_EXIT_BAD;
@@ -182,58 +194,58 @@ static int run(struct cf_args a)
 	/* Nothing this run read may be overwritten: the core above all. A
 	 * refusal is the one line, before any warning. */
 	struct cf_reads reads = {0};
-	cf_reads_add_model(&reads, &m, a.opt.exe);
-	if (cf_output_check(a.output, &reads) != 0 || cf_output_check(a.backup, &reads) != 0) {
+	cf_reads_add_model(&reads, &m, a->opt.exe);
+	if (cf_output_check(a->output, &reads) != 0 || cf_output_check(a->backup, &reads) != 0) {
 		cf_reads_free(&reads);
 		cf_model_free(&m);
 		return CF_EXIT_BAD;
 	}
-	print_warnings(&m.diag, 0, a.quiet);
-	if (a.cmd == CF_CMD_REWRITE) {
-		r = rewrite(&m, &a);
+	print_warnings(&m.diag, 0, a->quiet);
+	if (a->cmd == CF_CMD_REWRITE) {
+		r = rewrite(&m, a);
 		cf_reads_free(&reads);
 		cf_model_free(&m);
 		return r;
 	}
-	if (a.cmd == CF_CMD_BUNDLE) {
-		r = bundle(&m, &a);
+	if (a->cmd == CF_CMD_BUNDLE) {
+		r = bundle(&m, a);
 		cf_reads_free(&reads);
 		cf_model_free(&m);
 		return r;
 	}
 	struct cf_output out;
 	int status = m.diag.partial ? CF_EXIT_PARTIAL : CF_EXIT_COMPLETE;
-	if (cf_output_open(&out, a.output, &reads) != 0) {
+	if (cf_output_open(&out, a->output, &reads) != 0) {
 		status = CF_EXIT_BAD;
 	} else {
-		struct cf_emit_opts eo = {.cache_dir = a.cache_dir, .force = a.opt.force,
-					  .debug_dirs = a.bt.debug_dirs, .ndebug = a.bt.ndebug};
+		struct cf_emit_opts eo = {.cache_dir = a->cache_dir, .force = a->opt.force,
+					  .debug_dirs = a->bt.debug_dirs, .ndebug = a->bt.ndebug};
 		size_t nwarn = m.diag.nwarn;
-		switch (a.cmd) {
+		switch (a->cmd) {
 		case CF_CMD_GDB:
 			if (cf_emit_gdb(out.f, &m, &eo, &m.diag) != 0 && status == CF_EXIT_COMPLETE)
 				status = CF_EXIT_PARTIAL;
-			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
+			print_warnings(&m.diag, nwarn, a->quiet || m.diag.nwarn == nwarn);
 			break;
 		case CF_CMD_LLDB: {
 			char why[256], *copy;
 			bool reused;
 			if (cf_lldb_unreadable(&m)) {
-				if (cf_lldb_repaired_core(&m, a.cache_dir, &m.diag, &copy, &reused, why, sizeof why) != 0)
-					cf_warn(&m.diag, "%s: no repaired copy for lldb: %s", a.core, why);
+				if (cf_lldb_repaired_core(&m, a->cache_dir, &m.diag, &copy, &reused, why, sizeof why) != 0)
+					cf_warn(&m.diag, "%s: no repaired copy for lldb: %s", a->core, why);
 				else
 					cf_core_use_copy(&m.core, copy, reused);
 			}
 			if (cf_emit_lldb(out.f, &m, &eo, &m.diag) != 0 && status == CF_EXIT_COMPLETE)
 				status = CF_EXIT_PARTIAL;
-			print_warnings(&m.diag, nwarn, a.quiet || m.diag.nwarn == nwarn);
+			print_warnings(&m.diag, nwarn, a->quiet || m.diag.nwarn == nwarn);
 			break;
 		}
 		case CF_CMD_MODULES:
-			a.json ? cf_emit_modules_json(out.f, &m, &eo) : cf_emit_modules_text(out.f, &m, a.opt.force);
+			a->json ? cf_emit_modules_json(out.f, &m, &eo) : cf_emit_modules_text(out.f, &m, a->opt.force);
 			break;
 		case CF_CMD_EXPLAIN: cf_emit_explain(out.f, &m); break;
-		case CF_CMD_BACKTRACE: status = emit_backtrace(out.f, &m, &a); break;
+		case CF_CMD_BACKTRACE: status = emit_backtrace(out.f, &m, a); break;
 		case CF_CMD_TRIAGE:
 		case CF_CMD_REWRITE:
 		case CF_CMD_BUNDLE: break;

@@ -92,6 +92,9 @@ struct run {
 	const struct cf_rules *rules;
 	struct list cores;
 	struct cf_bt_options bt;        /* the caller's, with the worker's cache */
+	/* The run's one resolver: each worker's copy remembers its answers,
+	 * so the next core of the same program reads none of its files. */
+	struct cf_resolver *resolver;
 	struct cf_triage_report rep;
 	bool progress;
 	struct timespec started;
@@ -166,7 +169,7 @@ static void read_core(size_t i, struct cf_triage_outcome *out, void *arg)
 	struct cf_model m;
 	struct cf_backtrace bt;
 	struct cf_diag d = {0};
-	if (cf_model_build(&m, r->cores.v[i], r->o->opt) != 0 || cf_backtrace_build(&m, &r->bt, &bt, &d) != 0) {
+	if (cf_model_build(&m, r->cores.v[i], r->resolver) != 0 || cf_backtrace_build(&m, &r->bt, &bt, &d) != 0) {
 		out->error = cf_xstrdup(m.diag.error[0] ? m.diag.error : d.error);
 		cf_model_free(&m);
 		return;
@@ -312,7 +315,9 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	r.rep.found = cores.n;
 	struct cf_triage_pool_opts po = {
 		.workers = workers(o, cores.n), .timeout = o->timeout, .as_limit = worker_as_limit(), .size = core_size};
+	r.resolver = cf_resolver_new(o->opt);
 	cf_triage_pool(cores.n, &po, read_core, take, &r);
+	cf_resolver_free(r.resolver);
 	if (r.shown > 0)
 		fputc('\n', stderr);
 	status = cf_triage_mark(&r.rep, o) != 0 || cf_triage_print(out.f, &r.rep, o) != 0 ? 2

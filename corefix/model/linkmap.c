@@ -99,12 +99,12 @@ static void find_r_debug(struct cf_model *m)
 
 /* A core with no module to start from (qemu-user's): the files the core
  * names, then the auxiliary vector's program, then a scan of memory. */
-static void find_r_debug_without_modules(struct cf_model *m, const struct cf_options *opt, struct cf_rdebug_hint *h)
+static void find_r_debug_without_modules(struct cf_model *m, struct cf_rdebug_hint *h)
 {
 	uint64_t r;
 	const char *how;
-	cf_rdebug_hints(m, opt, h);
-	if (cf_rdebug_via_loader(m, h, &r, &how) || cf_rdebug_via_auxv(m, opt, h, &r, &how) ||
+	cf_rdebug_hints(m, h);
+	if (cf_rdebug_via_loader(m, h, &r, &how) || cf_rdebug_via_auxv(m, h, &r, &how) ||
 	    cf_rdebug_scan(m, &r, &how)) {
 		m->r_debug = r;
 		m->r_debug_how = how;
@@ -162,8 +162,7 @@ static bool dynamic_agrees(const struct cf_model *m, const struct cf_elfinfo *in
  * its file against (qemu dumps no text page), l_ld must be where the
  * file's PT_DYNAMIC lands at bias l_addr. The unnamed main entry takes
  * the first of the names the core records for the program that fits. */
-static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_options *opt,
-					const struct cf_rdebug_hint *h, uint64_t l_addr, const char *name,
+static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_rdebug_hint *h, uint64_t l_addr, const char *name,
 					uint64_t l_ld, bool head)
 {
 	const char *fallback = name[0] ? name : head ? "(main program)" : "(unnamed)";
@@ -182,7 +181,7 @@ static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_opti
 		struct cf_elfinfo info;
 		free(mod->name);
 		mod->name = cf_xstrdup(tries[i]);
-		if (!cf_resolve(m, mod, opt, &info))
+		if (!cf_resolve(m, mod, &info))
 			continue;
 		if (dynamic_agrees(m, &info, l_addr, l_ld, i > 0)) {
 			mod->info = info;
@@ -208,12 +207,12 @@ static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_opti
 	return mod;
 }
 
-static void take_entry(struct cf_model *m, const struct cf_options *opt, const struct cf_rdebug_hint *h, uint64_t lm,
+static void take_entry(struct cf_model *m, const struct cf_rdebug_hint *h, uint64_t lm,
 		       uint64_t l_addr, const char *name, uint64_t l_ld, bool head)
 {
 	struct cf_module *mod = match(m, l_addr, l_ld, name);
 	if (!mod) {
-		mod = add_from_entry(m, opt, h, l_addr, name, l_ld, head);
+		mod = add_from_entry(m, h, l_addr, name, l_ld, head);
 	} else if (mod->has_bias && mod->bias != l_addr) {
 		cf_warn(&m->diag, "%s: %s: link_map says bias 0x%llx, %s says 0x%llx; keeping the latter", m->core.path,
 			mod->name, (unsigned long long)l_addr, mod->bias_src & CF_SRC_KM ? "KM note" : "NT_FILE",
@@ -238,7 +237,7 @@ static void take_entry(struct cf_model *m, const struct cf_options *opt, const s
 		free(mod->name);
 		mod->name = cf_xstrdup(name);
 		struct cf_elfinfo info;
-		if (!mod->path && cf_resolve(m, mod, opt, &info))
+		if (!mod->path && cf_resolve(m, mod, &info))
 			cf_elfinfo_free(&info);
 	}
 	mod->sources |= CF_SRC_LINKMAP;
@@ -295,7 +294,7 @@ static void mark_loader(struct cf_model *m, const struct cf_rdebug_hint *h)
 	}
 }
 
-void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt)
+void cf_linkmap_read(struct cf_model *m)
 {
 	struct cf_rdebug_hint hint, *h = NULL;
 	find_r_debug(m);
@@ -307,7 +306,7 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt)
 	 * scan, would only shadow them. */
 	if (!m->r_debug && none) {
 		h = &hint;
-		find_r_debug_without_modules(m, opt, h);
+		find_r_debug_without_modules(m, h);
 	}
 	if (!m->r_debug) {
 		if (h)
@@ -347,7 +346,7 @@ void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt)
 				cf_warn(&m->diag, "%s: link_map entry at 0x%llx has a bad l_prev", m->core.path,
 					(unsigned long long)lm);
 			char *name = l_name ? read_name(m, l_name) : NULL;
-			take_entry(m, opt, h, lm, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
+			take_entry(m, h, lm, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
 			free(name);
 			m->lm_entries++;
 			prev = lm;

@@ -51,7 +51,8 @@ static void core_header(struct cf_module *mod, const struct cf_elfinfo *mem)
 	mod->header_in_core = true;
 	memcpy(mod->bid_core, mem->buildid, mem->buildid_len);
 	mod->bid_core_len = mem->buildid_len;
-	mod->layout_core = cf_elf_layout(mem);
+	/* The layout stands in for a build-id only where there is none. */
+	mod->layout_core = mem->buildid_len ? 0 : cf_elf_layout(mem);
 }
 
 int64_t cf_module_bias_signed(const struct cf_model *m, const struct cf_module *mod)
@@ -112,7 +113,7 @@ static void adopt_info(struct cf_module *mod, struct cf_elfinfo *info)
 
 /* Program headers for one NT_FILE module: from the file when it is the
  * same build, else from the copy of its first page in the core. */
-static void load_object(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt)
+static void load_object(struct cf_model *m, struct cf_module *mod)
 {
 	struct cf_elfinfo mem = {0}, file;
 	for (size_t k = 0; k < mod->nmaps && !mod->header_in_core; k++) {
@@ -122,7 +123,7 @@ static void load_object(struct cf_model *m, struct cf_module *mod, const struct 
 			core_header(mod, &mem);
 		}
 	}
-	bool have_file = cf_resolve(m, mod, opt, &file);
+	bool have_file = cf_resolve(m, mod, &file);
 	if (have_file && !mod->bid_mismatch) {
 		adopt_info(mod, &file);
 	} else if (mod->header_in_core) {
@@ -311,13 +312,7 @@ static void exe_as_exec(struct cf_model *m, const struct cf_options *opt)
 		cf_elfinfo_free(&info);
 		return;
 	}
-	free(exec->path);
-	exec->path = cf_path_absolute(opt->exe);
-	exec->path_how = "command line";
-	memcpy(exec->bid_file, info.buildid, info.buildid_len);
-	exec->bid_file_len = info.buildid_len;
-	exec->bid_mismatch = false;
-	exec->not_elf = false;
+	cf_module_take_exe(exec, opt->exe, &info);
 	adopt_info(exec, &info);
 	if (!exec->has_bias)
 		cf_module_bias_from_maps(m, exec, &exec->info);
@@ -346,26 +341,19 @@ static void apply_exe(struct cf_model *m, const struct cf_options *opt)
 			main_mod->bid_core_len ? "build-id differs from" : "ELF and program headers differ from", m->core.path);
 		m->diag.partial = 1;
 	}
-	if (main_mod->path && !main_mod->bid_mismatch && !match) {
+	/* A program with a file of its own keeps it unless EXE is the build. */
+	if (main_mod->path && !match) {
 		cf_elfinfo_free(&info);
 		return;
 	}
-	struct cf_options one = {.exe = opt->exe};
-	char *saved = main_mod->name;
-	const char *slash = strrchr(opt->exe, '/');
-	main_mod->name = cf_xstrdup(slash ? slash + 1 : opt->exe);
-	struct cf_elfinfo file;
-	if (cf_resolve(m, main_mod, &one, &file)) {
-		if (!main_mod->elf_known || main_mod->nmaps == 0)
-			adopt_info(main_mod, &file);
-		/* Headers adopted or not, the mappings still place the file: the
-		 * first page may simply not have been dumped. */
-		if (!main_mod->has_bias && main_mod->nmaps)
-			cf_module_bias_from_maps(m, main_mod, main_mod->elf_known ? &main_mod->info : &file);
-	}
-	cf_elfinfo_free(&file);
-	free(main_mod->name);
-	main_mod->name = saved;
+	/* The user named the file: nothing to look for. */
+	cf_module_take_exe(main_mod, opt->exe, &info);
+	if (!main_mod->elf_known || main_mod->nmaps == 0)
+		adopt_info(main_mod, &info);
+	/* Headers adopted or not, the mappings still place the file: the
+	 * first page may simply not have been dumped. */
+	if (!main_mod->has_bias && main_mod->nmaps)
+		cf_module_bias_from_maps(m, main_mod, main_mod->elf_known ? &main_mod->info : &info);
 	cf_elfinfo_free(&info);
 }
 
@@ -425,7 +413,7 @@ static void loader_from_psargs(struct cf_model *m)
 /* musl (and glibc without NT_FILE) leave the main link_map entry unnamed.
  * For a loader run as a command, PRPSINFO's psargs still says what was
  * typed: "LOADER [--option ARG]... PROGRAM ...". */
-static void name_main_from_psargs(struct cf_model *m, const struct cf_options *opt)
+static void name_main_from_psargs(struct cf_model *m)
 {
 	struct cf_module *main_mod = NULL;
 	for (size_t i = 0; i < m->nmod; i++)
@@ -442,7 +430,7 @@ static void name_main_from_psargs(struct cf_model *m, const struct cf_options *o
 	free(main_mod->name);
 	main_mod->name = cf_xstrndup(args, len);
 	struct cf_elfinfo info;
-	if (cf_resolve(m, main_mod, opt, &info)) {
+	if (cf_resolve(m, main_mod, &info)) {
 		if (!main_mod->elf_known)
 			adopt_info(main_mod, &info);
 		cf_elfinfo_free(&info);
@@ -501,18 +489,21 @@ static void final_checks(struct cf_model *m, const struct cf_options *opt)
 	}
 }
 
-int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt)
+int cf_model_build(struct cf_model *m, const char *core, struct cf_resolver *r)
 {
+	const struct cf_options *opt = cf_resolver_options(r);
 	memset(m, 0, sizeof *m);
 	if (cf_core_open_keep(&m->core, core, opt->keep_plain, opt->cache_dir, &m->diag) != 0)
 		return -1;
-	return cf_model_from_core(m, opt);
+	return cf_model_from_core(m, r);
 }
 
-int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
+int cf_model_from_core(struct cf_model *m, struct cf_resolver *r)
 {
 	const char *core = m->core.path;
-	cf_resolver_init(&m->resolver, opt, core, &m->diag);
+	const struct cf_options *opt = cf_resolver_options(r);
+	m->resolver = r;
+	cf_resolver_begin_core(r, core, &m->diag);
 	bool have_notes = cf_notes_read(&m->core, &m->notes, &m->diag) == 0;
 	if (!have_notes)
 		m->diag.partial = 1;
@@ -528,18 +519,18 @@ int cf_model_from_core(struct cf_model *m, const struct cf_options *opt)
 
 	cf_modules_from_ntfile(m);
 	for (size_t i = 0; i < m->nmod; i++)
-		load_object(m, &m->mod[i], opt);
+		load_object(m, &m->mod[i]);
 	cf_modules_split_images(m);
 	cf_modules_from_km(m);
 	add_vdso(m);
 	if (!m->notes.has_file || m->notes.file_cut)
 		cf_modules_from_memory(m);
 	exe_as_exec(m, opt);
-	cf_linkmap_read(m, opt);
+	cf_linkmap_read(m);
 	cf_modules_prune_images(m);
 	assign_exec(m);
 	loader_from_psargs(m);
-	name_main_from_psargs(m, opt);
+	name_main_from_psargs(m);
 	apply_exe(m, opt);
 	/* A bias set since NT_FILE was read (KM note, link_map, EXE) decides
 	 * which of a file's mappings are its image. */
@@ -572,7 +563,6 @@ void cf_model_free(struct cf_model *m)
 	for (size_t i = 0; i < m->nmod; i++)
 		cf_module_free(&m->mod[i]);
 	free(m->mod);
-	cf_resolver_free(&m->resolver);
 	free(m->data_only);
 	cf_notes_free(&m->notes);
 	cf_core_close(&m->core);

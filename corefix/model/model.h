@@ -81,19 +81,21 @@ struct cf_model {
 	bool no_dt_debug;           /* found only through a loader symbol */
 	bool loader_as_command;
 	bool km;
-	/* Finds every module's file while the model is built. */
-	struct cf_resolver resolver;
+	/* The run's resolver (not owned): finds every module's file while
+	 * the model is built. */
+	struct cf_resolver *resolver;
 	/* ELF files mapped only as data (no image: cf_modules_drop_data_only):
 	 * their NT_FILE entries, in note order, and how many files. */
 	size_t *data_only, ndata_only, ndata_only_files;
 };
 
-/* Builds the model of CORE. Returns 0 when usable (warnings in m->diag,
+/* Builds the model of CORE, asking R, the run's resolver (built once from
+ * the options: cf_resolver_new), for its files. Returns 0 when usable (warnings in m->diag,
  * m->diag.partial set when something is missing), -1 when not (reason in
  * m->diag.error). */
-int cf_model_build(struct cf_model *m, const char *core, const struct cf_options *opt);
+int cf_model_build(struct cf_model *m, const char *core, struct cf_resolver *r);
 /* The same for a core the caller opened into m->core (the rest of M zeroed). */
-int cf_model_from_core(struct cf_model *m, const struct cf_options *opt);
+int cf_model_from_core(struct cf_model *m, struct cf_resolver *r);
 void cf_model_free(struct cf_model *m);
 
 const struct cf_module *cf_model_role(const struct cf_model *m, enum cf_role role);

@@ -24,10 +24,10 @@ static uint64_t mask(const struct cf_model *m, uint64_t v)
 }
 
 /* NAME through the resolver (sysroot, path map, search folders). */
-static char *find_file(struct cf_model *m, const struct cf_options *opt, const char *name, struct cf_elfinfo *info)
+static char *find_file(struct cf_model *m, const char *name, struct cf_elfinfo *info)
 {
 	struct cf_module tmp = {.name = (char *)name};
-	if (!cf_resolve(m, &tmp, opt, info) || !tmp.path) {
+	if (!cf_resolve(m, &tmp, info) || !tmp.path) {
 		free(tmp.path);
 		cf_elfinfo_free(info);
 		return NULL;
@@ -71,12 +71,12 @@ static void add_program(struct cf_rdebug_hint *h, const char *name)
 }
 
 /* A program file: its PT_INTERP names the loader, unless one is known. */
-static void take_interp(struct cf_model *m, const struct cf_options *opt, struct cf_rdebug_hint *h,
+static void take_interp(struct cf_model *m, struct cf_rdebug_hint *h,
 			const char *path, const struct cf_elfinfo *info)
 {
 	char *interp = h->loader ? NULL : interp_of(path, info);
 	struct cf_elfinfo li;
-	char *lpath = interp ? find_file(m, opt, interp, &li) : NULL;
+	char *lpath = interp ? find_file(m, interp, &li) : NULL;
 	if (lpath) {
 		cf_elfinfo_free(&li);
 		h->loader = interp;
@@ -86,14 +86,14 @@ static void take_interp(struct cf_model *m, const struct cf_options *opt, struct
 	}
 }
 
-void cf_rdebug_hints(struct cf_model *m, const struct cf_options *opt, struct cf_rdebug_hint *h)
+void cf_rdebug_hints(struct cf_model *m, struct cf_rdebug_hint *h)
 {
 	memset(h, 0, sizeof *h);
 	char word0[sizeof m->notes.psargs] = "", args[sizeof m->notes.psargs] = "";
 	if (m->notes.has_prpsinfo)
 		snprintf(word0, sizeof word0, "%.*s", (int)strcspn(m->notes.psargs, " "), m->notes.psargs);
 	struct cf_elfinfo info = {0};
-	char *path = word0[0] ? find_file(m, opt, word0, &info) : NULL;
+	char *path = word0[0] ? find_file(m, word0, &info) : NULL;
 	/* A loader is a shared object with no PT_INTERP that keeps r_debug;
 	 * a static program may keep one too, but is ET_EXEC or has no
 	 * PT_DYNAMIC... unless static-pie, whose link_map then names no
@@ -110,7 +110,7 @@ void cf_rdebug_hints(struct cf_model *m, const struct cf_options *opt, struct cf
 	} else {
 		add_program(h, word0);
 		if (path)
-			take_interp(m, opt, h, path, &info);
+			take_interp(m, h, path, &info);
 	}
 	cf_elfinfo_free(&info);
 	free(path);
@@ -118,10 +118,10 @@ void cf_rdebug_hints(struct cf_model *m, const struct cf_options *opt, struct cf
 	 * the full path when psargs was cut at 80 bytes. */
 	char *execfn = m->notes.auxv.execfn ? cf_core_read_string(&m->core, m->notes.auxv.execfn, 4096) : NULL;
 	if (execfn) {
-		char *p = find_file(m, opt, execfn, &info);
+		char *p = find_file(m, execfn, &info);
 		if (p && (info.has_interp || !is_loader(p))) {
 			add_program(h, execfn);
-			take_interp(m, opt, h, p, &info);
+			take_interp(m, h, p, &info);
 		}
 		if (p) {
 			cf_elfinfo_free(&info);
@@ -275,7 +275,7 @@ static uint64_t dt_debug_at(const struct cf_model *m, uint64_t dyn, uint64_t siz
 	return 0;
 }
 
-bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_options *opt, const struct cf_rdebug_hint *h,
+bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_rdebug_hint *h,
 			uint64_t *addr, const char **how)
 {
 	const struct cf_auxv *a = &m->notes.auxv;
@@ -284,7 +284,7 @@ bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_options *opt, const 
 		return false;
 	for (size_t i = 0; i < h->nprogram; i++) {
 		struct cf_elfinfo info;
-		char *path = find_file(m, opt, h->program[i], &info);
+		char *path = find_file(m, h->program[i], &info);
 		if (!path)
 			continue;
 		free(path);

@@ -9,7 +9,7 @@
 #include "bundle_names.h"
 #include "diag.h"
 #include "elfimage.h"
-#include "resolve.h"
+#include "paths.h"
 
 /* Recorded names may hold anything (newlines, quotes, bytes that are not
  * UTF-8): inside the bundle only characters no shell, debugger or JSON
@@ -66,8 +66,7 @@ char *cf_bundle_debug_member(const unsigned char *bid, size_t len)
 
 char *cf_bundle_dir(const char *core)
 {
-	const char *slash = strrchr(core, '/');
-	char *dir = slash ? cf_xstrndup(core, (size_t)(slash - core) + (slash == core)) : cf_xstrdup(".");
+	char *dir = cf_dir_name(core);
 	char *manifest = cf_xasprintf("%s/%s", dir, CF_BUNDLE_MANIFEST);
 	char head[256];
 	ssize_t n = -1;

@@ -11,76 +11,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answers.h"
 #include "buildid_index.h"
 #include "bundle_names.h"
 #include "debuginfod.h"
 #include "resolve.h"
 
-/* One candidate path as cf_elf_read_file found it. */
-struct cf_probe {
-	char *path;
-	int r;
-	struct cf_elfinfo info;
+struct cf_resolver {
+	const struct cf_options *opt;
+	struct cf_answers answers;
+	struct cf_bidindex *bidx;   /* --search folders by build-id, built on first need */
+	/* The core now asked about. */
+	const char *core_path;
+	struct cf_diag *diag;       /* its warnings (debuginfod's) */
+	uint64_t epoch;             /* its number in the run, from 1 */
+	bool bundle_known;
+	char *bundle_dir;           /* NULL: the core is in no unpacked bundle */
 };
 
-static struct cf_elfinfo info_copy(const struct cf_elfinfo *from)
-{
-	struct cf_elfinfo to = *from;
-	if (from->nphdr) {
-		to.phdr = cf_xcalloc(from->nphdr, sizeof *to.phdr);
-		memcpy(to.phdr, from->phdr, from->nphdr * sizeof *to.phdr);
-	}
-	return to;
-}
-
-/* Adds probe I to the table (open addressing, at most half full). */
-static void slot_put(struct cf_resolver *r, size_t i)
-{
-	size_t mask = r->nslot - 1, k = (size_t)cf_hash_str(r->probe[i].path) & mask;
-	while (r->slot[k])
-		k = (k + 1) & mask;
-	r->slot[k] = i + 1;
-}
-
-/* cf_elf_read_file (0, -1 not ELF, -2 absent) of PATH, read once per
- * resolver: a crafted core may name a million files, so the look-up is
- * a hash table, not a scan. */
-static int read_file(struct cf_resolver *r, const char *path, struct cf_elfinfo *info)
-{
-	size_t mask = r->nslot - 1;
-	for (size_t k = r->nslot ? (size_t)cf_hash_str(path) & mask : 0; r->nslot && r->slot[k]; k = (k + 1) & mask) {
-		const struct cf_probe *p = &r->probe[r->slot[k] - 1];
-		if (!strcmp(p->path, path)) {
-			if (p->r == 0)
-				*info = info_copy(&p->info);
-			return p->r;
-		}
-	}
-	struct cf_probe p = {.path = cf_xstrdup(path)};
-	char err[128];
-	p.r = cf_elf_read_file(path, &p.info, err, sizeof err);
-	if (p.r == 0)
-		*info = info_copy(&p.info);
-	if (r->nprobe == r->probecap) {
-		r->probecap = r->probecap ? 2 * r->probecap : 16;
-		r->probe = cf_xrealloc(r->probe, r->probecap, sizeof *r->probe);
-	}
-	r->probe[r->nprobe++] = p;
-	if (2 * r->nprobe > r->nslot) {
-		free(r->slot);
-		r->nslot = r->nslot ? 2 * r->nslot : 64;
-		r->slot = cf_xcalloc(r->nslot, sizeof *r->slot);
-		for (size_t i = 0; i < r->nprobe; i++)
-			slot_put(r, i);
-	} else {
-		slot_put(r, r->nprobe - 1);
-	}
-	return p.r;
-}
-
+/* The files one question may lead to, each read at most once. */
 struct cands {
 	char *path[16];
 	const char *how[16];
+	int got[16];                /* 1 not read yet, else cf_elf_read_file's answer */
+	struct cf_elfinfo info[16];
 	size_t n;
 };
 
@@ -88,92 +42,36 @@ static void add(struct cands *c, char *path, const char *how)
 {
 	if (c->n < sizeof c->path / sizeof *c->path) {
 		c->path[c->n] = path;
+		c->got[c->n] = 1;
 		c->how[c->n++] = how;
 	} else {
 		free(path);
 	}
 }
 
-const char *cf_base_name(const char *p)
+/* Candidate I as read: 0 ELF (its info in C->info[I]), -1 no ELF file, -2 absent. */
+static int cand_read(struct cands *c, size_t i)
 {
-	const char *s = p ? strrchr(p, '/') : NULL;
-	return s ? s + 1 : p;
-}
-
-char *cf_path_absolute(const char *p)
-{
-	if (p[0] == '/')
-		return cf_xstrdup(p);
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof cwd))
-		return cf_xstrdup(p);
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	return cf_xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", p);
-}
-
-static char *dir_of(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? cf_xstrndup(p, (size_t)(s - p) + (s == p)) : cf_xstrdup(".");
-}
-
-/* gdb's gcore copies NT_FILE names from /proc/PID/maps, where the kernel
- * writes a newline in a path as "\012". NULL when NAME has no such escape. */
-static char *maps_unescape(const char *name)
-{
-	if (!strstr(name, "\\0"))
-		return NULL;
-	char *out = cf_xstrdup(name), *o = out;
-	for (const char *p = name; *p;) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
-			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 4;
-		} else {
-			*o++ = *p++;
-		}
+	if (c->got[i] == 1) {
+		char err[128];
+		c->got[i] = cf_elf_read_file(c->path[i], &c->info[i], err, sizeof err);
 	}
-	*o = 0;
-	return out;
+	return c->got[i];
 }
 
-bool cf_name_is_file(const char *name)
+static void cands_free(struct cands *c)
 {
-	static const char *const not_files[] = {"/proc", "/dev", "/memfd:"};
-	if (name[0] != '/')
-		return true;
-	/* "//proc/./self" and "/usr/../proc/self" are /proc/self to the
-	 * kernel: compare the name with its dot components folded. */
-	size_t n = strlen(name);
-	char *norm = cf_xmalloc(n + 2), *o = norm;
-	for (const char *p = name; *p;) {
-		while (*p == '/')
-			p++;
-		size_t len = strcspn(p, "/");
-		if (len == 1 && p[0] == '.') {
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > norm && *--o != '/')
-				;
-		} else if (len) {
-			*o++ = '/';
-			memcpy(o, p, len);
-			o += len;
-		}
-		p += len;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->path[i]);
+		if (c->got[i] == 0)
+			cf_elfinfo_free(&c->info[i]);
 	}
-	*o = 0;
-	/* /dev/shm holds real files (a JIT's or sandbox's libraries). */
-	bool file = !strncmp(norm, "/dev/shm/", 9);
-	for (size_t i = 0; i < sizeof not_files / sizeof *not_files && !file; i++) {
-		size_t l = strlen(not_files[i]);
-		if (!strncmp(norm, not_files[i], l) && (not_files[i][l - 1] == ':' || !norm[l] || norm[l] == '/')) {
-			free(norm);
-			return false;
-		}
-	}
-	free(norm);
-	return true;
 }
+
+
+
+
+
 
 static void gather(const struct cf_resolver *r, const char *name, const struct cf_options *opt, struct cands *c)
 {
@@ -193,7 +91,7 @@ static void gather(const struct cf_resolver *r, const char *name, const struct c
 	} else {
 		/* KM and glibc record a program as typed on the command line:
 		 * relative to a cwd we cannot know; the core's folder is the best bet. */
-		char *dir = dir_of(r->core_path), *next = cf_xasprintf("%s/%s", dir, name), *cwd = cf_path_absolute(name);
+		char *dir = cf_dir_name(r->core_path), *next = cf_xasprintf("%s/%s", dir, name), *cwd = cf_path_absolute(name);
 		char *next_abs = cf_path_absolute(next);
 		free(dir);
 		/* "proc/self/fd/3" next to a core in / is /proc/self/fd/3. */
@@ -209,7 +107,7 @@ static void gather(const struct cf_resolver *r, const char *name, const struct c
 	}
 	for (size_t i = 0; i < opt->nsearch; i++)
 		add(c, cf_xasprintf("%s/%s", opt->search[i], cf_base_name(name)), "search path");
-	char *raw = maps_unescape(name);
+	char *raw = cf_maps_unescape(name);
 	if (raw) {
 		add(c, raw, "as recorded, \\012 read as a newline");
 	}
@@ -309,12 +207,8 @@ static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_
 /* A core in an unpacked bundle (corefix bundle --extract) resolves from
  * the bundle first: its files are the ones the crash was bundled with,
  * where the same names on this machine may be other builds. */
-static void bundle_candidate(struct cf_resolver *r, const struct cf_wanted *mod, struct cands *c)
+static void bundle_candidate(const struct cf_resolver *r, const struct cf_wanted *mod, struct cands *c)
 {
-	if (!r->bundle_known) {
-		r->bundle_dir = cf_bundle_dir(r->core_path);
-		r->bundle_known = true;
-	}
 	char *member = r->bundle_dir ? cf_bundle_member_name(mod->name, mod->deleted, mod->vdso, mod->bid_core,
 							mod->bid_core_len) : NULL;
 	if (member)
@@ -345,19 +239,14 @@ static void bundle_candidate(struct cf_resolver *r, const struct cf_wanted *mod,
  * layout debuginfod and distributions use for executables), then any
  * file under the --search folders with that build-id. Only when no name
  * leads to the build the core mapped. */
-static void build_id_candidates(struct cf_resolver *r, const struct cf_wanted *mod, const struct cf_options *opt,
-				struct cands *c)
+static void build_id_candidates(struct cf_resolver *r, const struct cf_wanted *mod, struct cands *c)
 {
+	const struct cf_options *opt = r->opt;
 	if (!mod->bid_core_len || !opt->nsearch)
 		return;
-	struct cf_elfinfo info;
 	for (size_t i = 0; i < c->n; i++)
-		if (read_file(r, c->path[i], &info) == 0) {
-			bool same = cf_wanted_same_build(mod, &info);
-			cf_elfinfo_free(&info);
-			if (same)
-				return;
-		}
+		if (cand_read(c, i) == 0 && cf_wanted_same_build(mod, &c->info[i]))
+			return;
 	char id[2 * CF_BUILDID_MAX + 1];
 	cf_hex(mod->bid_core, mod->bid_core_len, id);
 	for (size_t i = 0; i < opt->nsearch; i++)
@@ -367,22 +256,36 @@ static void build_id_candidates(struct cf_resolver *r, const struct cf_wanted *m
 		add(c, cf_xstrdup(p), "build-id in search path");
 }
 
-void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d)
+struct cf_resolver *cf_resolver_new(const struct cf_options *opt)
 {
-	*r = (struct cf_resolver){.opt = opt, .core_path = core_path, .diag = d};
+	struct cf_resolver *r = cf_xcalloc(1, sizeof *r);
+	r->opt = opt;
+	return r;
+}
+
+const struct cf_options *cf_resolver_options(const struct cf_resolver *r)
+{
+	return r->opt;
+}
+
+void cf_resolver_begin_core(struct cf_resolver *r, const char *core_path, struct cf_diag *d)
+{
+	free(r->bundle_dir);
+	r->bundle_dir = NULL;
+	r->bundle_known = false;
+	r->core_path = core_path;
+	r->diag = d;
+	r->epoch++;
 }
 
 void cf_resolver_free(struct cf_resolver *r)
 {
+	if (!r)
+		return;
 	free(r->bundle_dir);
 	cf_bidindex_free(r->bidx);
-	for (size_t i = 0; i < r->nprobe; i++) {
-		free(r->probe[i].path);
-		cf_elfinfo_free(&r->probe[i].info);
-	}
-	free(r->probe);
-	free(r->slot);
-	*r = (struct cf_resolver){0};
+	cf_answers_free(&r->answers);
+	free(r);
 }
 
 bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file)
@@ -394,28 +297,40 @@ bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *fi
 	return file->buildid_len == w->bid_core_len && memcmp(file->buildid, w->bid_core, file->buildid_len) == 0;
 }
 
-bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct cf_wanted *mod, struct cf_elfinfo *out)
+void cf_wanted_take(struct cf_wanted *w, const char *path, const char *how, const struct cf_elfinfo *info)
 {
-	if (!opt)
-		opt = r->opt;
-	memset(out, 0, sizeof *out);
-	if (mod->vdso || mod->name[0] == 0 || mod->name[0] == '[')
-		return false;
+	bool match = cf_wanted_same_build(w, info);
+	if (w->path && !match)
+		return;
+	free(w->path);
+	w->path = cf_path_absolute(path);
+	w->path_how = how;
+	w->path_dev = info->dev;
+	w->path_ino = info->ino;
+	memcpy(w->bid_file, info->buildid, info->buildid_len);
+	w->bid_file_len = info->buildid_len;
+	w->bid_mismatch = !match;
+	w->not_elf = false;
+}
+
+/* The question's answer among the candidates, as if nothing were known. */
+static bool answer(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elfinfo *out)
+{
 	char *name = cf_xstrdup(mod->name);
 	size_t len = strlen(name);
 	if (mod->deleted && len > 10)
 		name[len - 10] = 0;
 	struct cands c = {0};
 	bundle_candidate(r, mod, &c);
-	gather(r, name, opt, &c);
+	gather(r, name, r->opt, &c);
 	free(name);
-	build_id_candidates(r, mod, opt, &c);
+	build_id_candidates(r, mod, &c);
 
 	bool found = false;
-	struct cf_elfinfo info;
+	size_t best = c.n;
 	for (size_t i = 0; i < c.n; i++) {
 		/* One look at each candidate: the reader says when it is absent. */
-		int got = read_file(r, c.path[i], &info);
+		int got = cand_read(&c, i);
 		if (got == -2)
 			continue;
 		if (got != 0) {
@@ -425,30 +340,50 @@ bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct
 			}
 			continue;
 		}
-		bool match = cf_wanted_same_build(mod, &info);
+		bool match = cf_wanted_same_build(mod, &c.info[i]);
 		if (!mod->path || match) {
-			free(mod->path);
-			mod->path = cf_path_absolute(c.path[i]);
-			mod->path_how = c.how[i];
-			mod->path_dev = info.dev;
-			mod->path_ino = info.ino;
-			memcpy(mod->bid_file, info.buildid, info.buildid_len);
-			mod->bid_file_len = info.buildid_len;
-			mod->bid_mismatch = !match;
-			cf_elfinfo_free(out);
-			*out = info;
-		} else {
-			cf_elfinfo_free(&info);
+			cf_wanted_take(mod, c.path[i], c.how[i], &c.info[i]);
+			best = i;
 		}
 		found = true;
 		if (match)
 			break;
 	}
-	for (size_t i = 0; i < c.n; i++)
-		free(c.path[i]);
+	if (best < c.n) {
+		cf_elfinfo_free(out);
+		*out = c.info[best];
+		c.got[best] = -2;  /* handed over */
+	}
+	cands_free(&c);
 	/* Not once more for a module an earlier pass already fetched. */
 	bool fetched = mod->path_how && !strcmp(mod->path_how, "debuginfod");
-	if ((!found || mod->bid_mismatch) && !fetched && fetch(r, mod, opt, out))
+	if ((!found || mod->bid_mismatch) && !fetched && fetch(r, mod, r->opt, out))
 		found = true;
+	return found;
+}
+
+bool cf_resolve_file(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elfinfo *out)
+{
+	memset(out, 0, sizeof *out);
+	if (mod->vdso || mod->name[0] == 0 || mod->name[0] == '[')
+		return false;
+	if (!r->bundle_known) {
+		r->bundle_dir = cf_bundle_dir(r->core_path);
+		r->bundle_known = true;
+	}
+	/* An answer holds for the whole run unless the core's bundle or its
+	 * folder (where a relative name is looked for) took part. A question
+	 * that comes with part of an answer is not one asked before. */
+	uint64_t epoch = r->bundle_dir || mod->name[0] != '/' ? r->epoch : 0;
+	bool fresh = !mod->path && !mod->debuginfo;
+	const struct cf_answer *known = fresh ? cf_answers_find(&r->answers, mod, epoch) : NULL;
+	if (known)
+		return cf_answer_give(known, mod, out);
+	size_t nwarn = r->diag->nwarn;
+	bool found = answer(r, mod, out);
+	/* Warnings belong to the core that drew them: asked again, by this
+	 * core or the next, such a question is worked out again. */
+	if (fresh && r->diag->nwarn == nwarn)
+		cf_answers_put(&r->answers, mod, epoch, found, out);
 	return found;
 }

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "elfimage.h"
+#include "paths.h"
 
 struct cf_pathmap {
 	const char *from, *to;
@@ -32,29 +33,18 @@ struct cf_options {
 	bool quiet;             /* no debuginfod progress lines on stderr */
 };
 
-/* A candidate file as read once (resolve.c). */
-struct cf_probe;
-struct cf_bidindex;
+/* The resolver of one run, built once from the options: every stage of
+ * every core's model asks it which file a module is. It remembers each
+ * answer, so that a question asked again reads nothing. Per core it
+ * knows the core's folder and the unpacked bundle the core sits in
+ * (looked for once, on the first question). */
+struct cf_resolver;
 
-/* The resolver of one core: the options, the core's folder, the bundle
- * the core sits in (looked for once, on first use), and every candidate
- * file it has read, so that a question asked again (by another stage, or
- * for another name of the same file) reads nothing twice. */
-struct cf_resolver {
-	const struct cf_options *opt;
-	const char *core_path;
-	struct cf_diag *diag;   /* debuginfod's warnings */
-	bool bundle_known;
-	char *bundle_dir;       /* NULL: the core is in no unpacked bundle */
-	struct cf_probe *probe;
-	size_t nprobe, probecap;
-	size_t *slot;           /* hash table of PROBE by path: index + 1, 0 empty */
-	size_t nslot;
-	struct cf_bidindex *bidx;   /* --search folders by build-id, built on first need */
-};
-
-void cf_resolver_init(struct cf_resolver *r, const struct cf_options *opt, const char *core_path, struct cf_diag *d);
+struct cf_resolver *cf_resolver_new(const struct cf_options *opt);
 void cf_resolver_free(struct cf_resolver *r);
+const struct cf_options *cf_resolver_options(const struct cf_resolver *r);
+/* The core the questions that follow are about; its warnings go to D. */
+void cf_resolver_begin_core(struct cf_resolver *r, const char *core_path, struct cf_diag *d);
 
 /* What the resolver is told of one module, and what it learns of its file
  * (PATH and the fields after it, kept from an earlier question). */
@@ -76,21 +66,17 @@ struct cf_wanted {
 	bool not_elf;
 };
 
-/* Sets W->path (the best candidate, the core's build when one is);
- * fills INFO from that file and returns true when one was found. OPT
- * overrides the resolver's options when not NULL. */
-bool cf_resolve_file(struct cf_resolver *r, const struct cf_options *opt, struct cf_wanted *w, struct cf_elfinfo *info);
+/* The question is W's name, build-id and header layout; its answer fields
+ * (PATH and those after it) must be empty. Sets W->path (the best
+ * candidate, the core's build when one is); fills INFO from that file and
+ * returns true when one was found. */
+bool cf_resolve_file(struct cf_resolver *r, struct cf_wanted *w, struct cf_elfinfo *info);
+/* W's file is PATH, as the user named it (HOW says so): taken when W has
+ * no file yet or PATH is the build the core recorded. INFO is PATH's, as
+ * read by the caller. */
+void cf_wanted_take(struct cf_wanted *w, const char *path, const char *how, const struct cf_elfinfo *info);
 /* True when FILE is the build W's core recorded (or, without a build-id,
  * the core's copy of the headers describes FILE). */
 bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file);
-
-/* False for a recorded name that is no file to open: /proc/… and /dev/…
- * (a link_map's /proc/self/fd/N is the reader's own descriptor, not the
- * crashed process's), a memfd's /memfd:NAME. Found by build-id instead. */
-bool cf_name_is_file(const char *name);
-/* The part of P after its last '/'. */
-const char *cf_base_name(const char *p);
-/* P made absolute against the current folder (no symlinks resolved). */
-char *cf_path_absolute(const char *p);
 
 #endif

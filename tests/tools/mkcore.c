@@ -263,7 +263,8 @@ static void cycle(const char *inpath, const char *out)
 {
 	struct cf_model m;
 	struct cf_options opt = {0};
-	if (cf_model_build(&m, inpath, &opt) != 0 || !m.r_debug)
+	struct cf_resolver *res = cf_resolver_new(&opt);
+	if (cf_model_build(&m, inpath, res) != 0 || !m.r_debug)
 		die("no link_map in input");
 	uint64_t first, lm, next, last = 0;
 	cf_core_read_word(&m.core, m.r_debug + 8, &first);
@@ -282,6 +283,7 @@ static void cycle(const char *inpath, const char *out)
 		die("patch failed");
 	close(fd);
 	cf_model_free(&m);
+	cf_resolver_free(res);
 }
 
 int main(int argc, char **argv)

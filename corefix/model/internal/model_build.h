@@ -55,10 +55,13 @@ void cf_modules_prune_images(struct cf_model *m);
  * runs). Their entries go to m->data_only. */
 void cf_modules_drop_data_only(struct cf_model *m);
 void cf_module_free(struct cf_module *mod);
-void cf_linkmap_read(struct cf_model *m, const struct cf_options *opt);
-/* Sets mod->path; fills INFO from that file and returns true when found. */
-bool cf_resolve(struct cf_model *m, struct cf_module *mod, const struct cf_options *opt,
-		struct cf_elfinfo *info);
+void cf_linkmap_read(struct cf_model *m);
+/* Asks the run's resolver which file MOD is: sets mod->path; fills INFO
+ * from that file and returns true when found. */
+bool cf_resolve(struct cf_model *m, struct cf_module *mod, struct cf_elfinfo *info);
+/* EXE, named by the user, is the program's file: taken when the program
+ * has none yet or EXE is the build the core recorded. */
+void cf_module_take_exe(struct cf_module *mod, const char *exe, const struct cf_elfinfo *info);
 /* Reads the object whose first page is mapped at ADDR (at most MAXLEN bytes). */
 bool cf_model_image_at(const struct cf_model *m, uint64_t addr, uint64_t maxlen, struct cf_elfinfo *info);
 /* Sets lo/hi from INFO's PT_LOADs and the bias. */

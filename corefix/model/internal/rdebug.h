@@ -35,13 +35,13 @@ struct cf_rdebug_chain {
 bool cf_rdebug_check(const struct cf_model *m, uint64_t addr, uint64_t want_l_addr, size_t *budget,
 		     struct cf_rdebug_chain *out);
 
-void cf_rdebug_hints(struct cf_model *m, const struct cf_options *opt, struct cf_rdebug_hint *h);
+void cf_rdebug_hints(struct cf_model *m, struct cf_rdebug_hint *h);
 void cf_rdebug_hint_free(struct cf_rdebug_hint *h);
 
 /* The routes, in the order cf_linkmap_read tries them. Each sets *ADDR
  * and *HOW (a static string) and returns true on success. */
 bool cf_rdebug_via_loader(struct cf_model *m, struct cf_rdebug_hint *h, uint64_t *addr, const char **how);
-bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_options *opt, const struct cf_rdebug_hint *h,
+bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_rdebug_hint *h,
 			uint64_t *addr, const char **how);
 bool cf_rdebug_scan(const struct cf_model *m, uint64_t *addr, const char **how);
 
