@@ -137,38 +137,3 @@ size_t cf_bias_tally(const struct cf_model *m, const struct cf_module *mod, cons
 	return nval;
 }
 
-/* The bias is where the file's image is: the value whose mappings cover
- * every PT_LOAD of the file (a second, data mapping of the file covers
- * one segment's worth at another value); among several such values, the
- * one most mappings admit. Without a full image, the value covering most
- * segments. A tie is left to link_map to decide, never averaged. Entries
- * that fit no segment (the PROT_NONE hole older glibc leaves) carry no
- * vote; cf_module_split_maps puts them in the image's span. */
-void cf_module_bias_from_maps(struct cf_model *m, struct cf_module *mod, const struct cf_elfinfo *info)
-{
-	struct cf_bias_vote *v = cf_xcalloc(256, sizeof *v);
-	size_t nload, nval = cf_bias_tally(m, mod, info, v, 256, &nload);
-	size_t bsegs = 0, bmaps = 0, nbest = 0;
-	mod->ncand = 0;
-	for (size_t j = 0; j < nval; j++)
-		if (v[j].segs > bsegs || (v[j].segs == bsegs && v[j].maps > bmaps))
-			bsegs = v[j].segs, bmaps = v[j].maps;
-	for (size_t j = 0; j < nval; j++)
-		if (v[j].segs == bsegs && v[j].maps == bmaps && mod->ncand < sizeof mod->cand / sizeof *mod->cand)
-			mod->cand[mod->ncand++] = v[j].bias, nbest++;
-	if (nbest > 1 && bsegs >= 2 && bsegs == nload) {
-		/* Two full images (dlmopen): the first is this module, the
-		 * others become modules of their own (cf_modules_split_images). */
-		nbest = 1;
-	}
-	if (nbest == 1) {
-		mod->has_bias = true;
-		mod->bias = mod->cand[0];
-		mod->bias_src |= CF_SRC_NTFILE;
-		mod->ncand = 0;
-		cf_module_split_maps(m, mod);
-	} else if (!nval && mod->nmaps) {
-		cf_warn(&m->diag, "%s: no mapping of %s matches its program headers", m->core.path, mod->name);
-	}
-	free(v);
-}

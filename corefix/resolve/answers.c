@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answers.h"
+#include "diag.h"
 
 struct cf_answer {
 	uint64_t hash, epoch;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "resolve.h"
+#include "wanted.h"
 
 struct cf_answers {
 	struct cf_answer **slot;   /* open addressing, at most half full */

@@ -70,9 +70,6 @@ static void cands_free(struct cands *c)
 
 
 
-
-
-
 static void gather(const struct cf_resolver *r, const char *name, const struct cf_options *opt, struct cands *c)
 {
 	if (!cf_name_is_file(name))
@@ -286,31 +283,6 @@ void cf_resolver_free(struct cf_resolver *r)
 	cf_bidindex_free(r->bidx);
 	cf_answers_free(&r->answers);
 	free(r);
-}
-
-bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file)
-{
-	/* Without a build-id, the core's copy of the headers must still
-	 * describe FILE: another program is never taken for this one. */
-	if (!w->bid_core_len)
-		return !w->header_in_core || cf_elf_layout(file) == w->layout_core;
-	return file->buildid_len == w->bid_core_len && memcmp(file->buildid, w->bid_core, file->buildid_len) == 0;
-}
-
-void cf_wanted_take(struct cf_wanted *w, const char *path, const char *how, const struct cf_elfinfo *info)
-{
-	bool match = cf_wanted_same_build(w, info);
-	if (w->path && !match)
-		return;
-	free(w->path);
-	w->path = cf_path_absolute(path);
-	w->path_how = how;
-	w->path_dev = info->dev;
-	w->path_ino = info->ino;
-	memcpy(w->bid_file, info->buildid, info->buildid_len);
-	w->bid_file_len = info->buildid_len;
-	w->bid_mismatch = !match;
-	w->not_elf = false;
 }
 
 /* The question's answer among the candidates, as if nothing were known. */

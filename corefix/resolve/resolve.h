@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "elfimage.h"
 #include "paths.h"
+#include "wanted.h"
 
 struct cf_pathmap {
 	const char *from, *to;
@@ -46,37 +47,9 @@ const struct cf_options *cf_resolver_options(const struct cf_resolver *r);
 /* The core the questions that follow are about; its warnings go to D. */
 void cf_resolver_begin_core(struct cf_resolver *r, const char *core_path, struct cf_diag *d);
 
-/* What the resolver is told of one module, and what it learns of its file
- * (PATH and the fields after it, kept from an earlier question). */
-struct cf_wanted {
-	const char *name;       /* as recorded */
-	bool deleted;           /* NAME ends in " (deleted)" */
-	bool vdso;
-	const unsigned char *bid_core;
-	size_t bid_core_len;
-	bool header_in_core;
-	uint64_t layout_core;
-	char *path;
-	const char *path_how;
-	uint64_t path_dev, path_ino;
-	char *debuginfo;
-	unsigned char bid_file[CF_BUILDID_MAX];
-	size_t bid_file_len;
-	bool bid_mismatch;
-	bool not_elf;
-};
-
 /* The question is W's name, build-id and header layout; its answer fields
  * (PATH and those after it) must be empty. Sets W->path (the best
  * candidate, the core's build when one is); fills INFO from that file and
  * returns true when one was found. */
 bool cf_resolve_file(struct cf_resolver *r, struct cf_wanted *w, struct cf_elfinfo *info);
-/* W's file is PATH, as the user named it (HOW says so): taken when W has
- * no file yet or PATH is the build the core recorded. INFO is PATH's, as
- * read by the caller. */
-void cf_wanted_take(struct cf_wanted *w, const char *path, const char *how, const struct cf_elfinfo *info);
-/* True when FILE is the build W's core recorded (or, without a build-id,
- * the core's copy of the headers describes FILE). */
-bool cf_wanted_same_build(const struct cf_wanted *w, const struct cf_elfinfo *file);
-
 #endif

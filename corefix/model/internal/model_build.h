@@ -22,10 +22,28 @@ static inline size_t cf_add_unique(uint64_t *v, size_t n, uint64_t x)
 	return n + 1;
 }
 
-/* Stages of cf_model_build, one file each. */
+/* What the core's copy of MOD's first page says of its build. */
+void cf_module_core_header(struct cf_module *mod, const struct cf_elfinfo *mem);
+/* MOD's program headers are INFO's from now on (INFO is emptied). */
+void cf_module_adopt_info(struct cf_module *mod, struct cf_elfinfo *info);
+void cf_module_free(struct cf_module *mod);
+
+/* Stages of cf_model_build (build.c), one file each. */
 void cf_modules_from_ntfile(struct cf_model *m);
 void cf_modules_from_km(struct cf_model *m);
 void cf_modules_from_memory(struct cf_model *m);
+/* The bias that puts INFO's program headers at AT_PHDR: where the object
+ * is, if it is the one the kernel ran (headers.c). */
+bool cf_bias_from_at_phdr(const struct cf_model *m, const struct cf_elfinfo *info, uint64_t *out);
+/* Which module is the program (program.c): EXE as what the kernel ran
+ * when the core cannot say; what AT_PHDR describes; a loader run as a
+ * command, known by NT_PRPSINFO; the unnamed program named from its
+ * arguments; EXE over a file found by name when it is the build. */
+void cf_program_exe_as_exec(struct cf_model *m, const struct cf_options *opt);
+void cf_program_assign_exec(struct cf_model *m);
+void cf_program_loader_from_psargs(struct cf_model *m);
+void cf_program_name_from_psargs(struct cf_model *m);
+void cf_program_apply_exe(struct cf_model *m, const struct cf_options *opt);
 /* One candidate bias of a file: how many of its NT_FILE entries admit it
  * and how many distinct PT_LOADs they cover. */
 struct cf_bias_vote {
@@ -54,7 +72,6 @@ void cf_modules_prune_images(struct cf_model *m);
  * the program nor its loader (a debugger reading an executable it never
  * runs). Their entries go to m->data_only. */
 void cf_modules_drop_data_only(struct cf_model *m);
-void cf_module_free(struct cf_module *mod);
 void cf_linkmap_read(struct cf_model *m);
 /* Asks the run's resolver which file MOD is: sets mod->path; fills INFO
  * from that file and returns true when found. */
