@@ -353,3 +353,35 @@ int printf(const char *fmt, ...) { VARIADIC(vfprintf(stdout, fmt, ap)); }
 int fprintf(FILE *f, const char *fmt, ...) { VARIADIC(vfprintf(f, fmt, ap)); }
 int sprintf(char *b, const char *fmt, ...) { VARIADIC(vsprintf(b, fmt, ap)); }
 int snprintf(char *b, size_t n, const char *fmt, ...) { VARIADIC(vsnprintf(b, n, fmt, ap)); }
+
+/* The loader's own messages, formatted by the printf engine above. */
+void __cfrt_print(int fd, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof buf - 1)
+		n = sizeof buf - 1;
+	if (n > 0)
+		__syscall3(SYS_write, fd, (long)buf, n);
+}
+
+/* One line, exit status 127: what ld.so users expect of a failed start. */
+void __cfrt_fatal(const char *fmt, ...)
+{
+	char buf[1024];
+	int o = snprintf(buf, sizeof buf, "cfrt: ");
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + o, sizeof buf - (size_t)o - 1, fmt, ap);
+	va_end(ap);
+	n += o;
+	if (n > (int)sizeof buf - 2)
+		n = (int)sizeof buf - 2;
+	buf[n++] = '\n';
+	__syscall3(SYS_write, 2, (long)buf, n);
+	for (;;)
+		__syscall1(SYS_exit_group, 127);
+}

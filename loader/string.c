@@ -165,22 +165,6 @@ size_t strcspn(const char *s, const char *r)
 	return i;
 }
 
-char *strdup(const char *s)
-{
-	return strndup(s, strlen(s));
-}
-
-char *strndup(const char *s, size_t n)
-{
-	n = strnlen(s, n);
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = 0;
-	}
-	return d;
-}
-
 char *strerror(int e)
 {
 	switch (e) {

@@ -1,4 +1,4 @@
-/* System call wrappers, signals, futexes, and the loader's own messages. */
+/* System call wrappers, signals and futexes. */
 #include "internal.h"
 #include "libc.h"
 
@@ -175,33 +175,3 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 	return (int)__cfrt_sys_ret(__syscall4(SYS_rt_sigprocmask, how, (long)set, (long)old, 8));
 }
 
-void __cfrt_print(int fd, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof buf - 1)
-		n = sizeof buf - 1;
-	if (n > 0)
-		__syscall3(SYS_write, fd, (long)buf, n);
-}
-
-/* One line, exit status 127: what ld.so users expect of a failed start. */
-void __cfrt_fatal(const char *fmt, ...)
-{
-	char buf[1024];
-	int o = snprintf(buf, sizeof buf, "cfrt: ");
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + o, sizeof buf - (size_t)o - 1, fmt, ap);
-	va_end(ap);
-	n += o;
-	if (n > (int)sizeof buf - 2)
-		n = (int)sizeof buf - 2;
-	buf[n++] = '\n';
-	__syscall3(SYS_write, 2, (long)buf, n);
-	for (;;)
-		__syscall1(SYS_exit_group, 127);
-}
