@@ -18,7 +18,12 @@
 #include "decompress.h"
 #include "emit.h"
 #include "quote.h"
+#include "signature.h"
 #include "symcache.h"
+#include "triage_baseline.h"
+#include "triage_pool.h"
+#include "triage_print.h"
+#include "triage_report.h"
 
 struct list {
 	char **v;
@@ -247,15 +252,6 @@ static unsigned workers(const struct cf_triage_options *o, size_t ncores)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* A worker pays for its own caches: a few cores are read faster in one. */
 	return cpus >= 2 && ncores >= 8 ? 2 : 1;
-}
-
-int cf_triage_open_outputs(struct cf_output *out, const char *output, struct cf_reads *reads,
-			   const struct cf_triage_options *o)
-{
-	cf_reads_add(reads, o->baseline, "the baseline");
-	if (o->html && cf_output_check(o->html, reads) != 0)
-		return -1;
-	return cf_output_open(out, output, reads);
 }
 
 /* OUTPUT may be none of the cores and rule files this run reads. */
