@@ -297,9 +297,9 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	struct cf_output out;
 	int status = 2;
 	/* A baseline that cannot be used stops the run before any core is read
-	 * or any output written. */
-	struct cf_triage_report probe = {0};
-	if (cf_triage_mark(&probe, o) != 0 || open_report(&out, output, &cores, &rules, o) != 0)
+	 * or any output written; the groups are marked from this same reading. */
+	struct cf_triage_baseline base;
+	if (cf_triage_baseline_read(&base, o->baseline) != 0 || open_report(&out, output, &cores, &rules, o) != 0)
 		goto done;
 	struct run r = {.o = o, .rules = &rules, .cores = cores, .bt = *o->bt};
 	r.bt.cache = NULL;
@@ -311,14 +311,15 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	cf_triage_pool(cores.n, &po, read_core, take, &r);
 	if (r.shown > 0)
 		fputc('\n', stderr);
-	status = cf_triage_mark(&r.rep, o) != 0 || cf_triage_print(out.f, &r.rep, o) != 0 ? 2
-		 : cf_triage_status(&r.rep, o);
+	cf_triage_baseline_mark(&base, &r.rep);
+	status = cf_triage_print(out.f, &r.rep, o) != 0 ? 2 : cf_triage_status(&r.rep, o);
 	if (cores.n == 0 && !o->quiet)
 		fprintf(stderr, "corefix: triage: no core found\n");
 	cf_triage_report_free(&r.rep);
 	if (cf_output_close(&out, true) != 0)
 		status = 2;
 done:
+	cf_triage_baseline_free(&base);
 	for (size_t i = 0; i < cores.n; i++)
 		free(cores.v[i]);
 	free(cores.v);

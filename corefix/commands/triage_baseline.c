@@ -42,7 +42,8 @@ static int baseline_text(const char *path, const char *text, size_t len, struct 
 	return 0;
 }
 
-/* The signatures of the baseline at PATH. */
+/* The signatures of the baseline at PATH. The file is read once: a
+ * report is parsed from the very text that was looked at. */
 static int load(const char *path, struct cf_strlist *sigs, char *err, size_t errlen)
 {
 	memset(sigs, 0, sizeof *sigs);
@@ -65,12 +66,13 @@ static int load(const char *path, struct cf_strlist *sigs, char *err, size_t err
 			cf_strlist_free(sigs);
 		return rc;
 	}
-	free(text);
 	/* Signatures are the same in both schemas: an earlier run's report
 	 * from before crash classes is still a baseline. */
 	static const char *const schemas[] = {"corefix/triage/2", "corefix/triage/1", NULL};
 	struct cf_jv root;
-	if (cf_triage_json_read(path, &root, schemas, err, errlen) != 0)
+	int parsed = cf_triage_json_parse(path, text, len, &root, schemas, err, errlen);
+	free(text);
+	if (parsed != 0)
 		return -1;
 	const struct cf_jv *groups = cf_jv_get(&root, "groups", CF_J_ARR);
 	int rc = 0;
@@ -90,22 +92,34 @@ static int load(const char *path, struct cf_strlist *sigs, char *err, size_t err
 	return rc;
 }
 
-int cf_triage_mark(struct cf_triage_report *r, const struct cf_triage_options *o)
+int cf_triage_baseline_read(struct cf_triage_baseline *b, const char *path)
 {
-	if (!o->baseline)
+	memset(b, 0, sizeof *b);
+	if (!path)
 		return 0;
-	struct cf_strlist sigs = {0};
 	char err[512];
-	if (load(o->baseline, &sigs, err, sizeof err) != 0) {
+	if (load(path, &b->sigs, err, sizeof err) != 0) {
 		fprintf(stderr, "corefix: triage --baseline: %s\n", err);
 		return -1;
 	}
+	b->given = true;
+	return 0;
+}
+
+void cf_triage_baseline_mark(const struct cf_triage_baseline *b, struct cf_triage_report *r)
+{
+	if (!b->given)
+		return;
 	r->baseline = true;
 	for (size_t i = 0; i < r->ng; i++) {
 		r->g[i].known = 0;
-		for (size_t k = 0; k < sigs.n && !r->g[i].known; k++)
-			r->g[i].known = !strcmp(sigs.v[k], r->g[i].first.signature);
+		for (size_t k = 0; k < b->sigs.n && !r->g[i].known; k++)
+			r->g[i].known = !strcmp(b->sigs.v[k], r->g[i].first.signature);
 	}
-	cf_strlist_free(&sigs);
-	return 0;
+}
+
+void cf_triage_baseline_free(struct cf_triage_baseline *b)
+{
+	cf_strlist_free(&b->sigs);
+	b->given = false;
 }

@@ -94,7 +94,13 @@ int cf_triage_merge(const char *output, const char *const *files, size_t n, cons
 		cf_triage_report_free(&r);
 		return 2;
 	}
-	int status = cf_triage_mark(&r, o) != 0 || cf_triage_print(out.f, &r, o) != 0 ? 2 : cf_triage_status(&r, o);
+	struct cf_triage_baseline base;
+	int status = 2;
+	if (cf_triage_baseline_read(&base, o->baseline) == 0) {
+		cf_triage_baseline_mark(&base, &r);
+		status = cf_triage_print(out.f, &r, o) != 0 ? 2 : cf_triage_status(&r, o);
+	}
+	cf_triage_baseline_free(&base);
 	cf_triage_report_free(&r);
 	if (cf_output_close(&out, true) != 0)
 		status = 2;
