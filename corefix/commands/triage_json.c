@@ -210,6 +210,10 @@ char *cf_triage_slurp(const char *path, size_t *len, char *err, size_t errlen)
 		free(buf);
 		return NULL;
 	}
+	/* strncmp and strtod in the parser stop at a NUL: one ends the text
+	 * (the loop leaves N below CAP), so a number or a literal cut short
+	 * at the end of the file is never read past it. */
+	buf[n] = 0;
 	*len = n;
 	return buf;
 }

@@ -15,7 +15,8 @@ struct cf_jv {
 	size_t n;
 };
 
-/* The whole of PATH, a regular file; NULL with "PATH: why" in ERR. */
+/* The whole of PATH, a regular file, NUL-terminated (LEN bytes before the
+ * NUL); NULL with "PATH: why" in ERR. */
 char *cf_triage_slurp(const char *path, size_t *len, char *err, size_t errlen);
 /* TEXT (of PATH, for the message) as a triage report of one of SCHEMAS
  * (NULL-terminated, the first named in the message) into ROOT: an object
