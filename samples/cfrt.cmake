@@ -2,6 +2,9 @@
 # PT_INTERP or with libcfrt.so as a command (prog.so like a KM payload).
 set(CF ${OUT}/cfrt)
 set(CFRT_CC ${CMAKE_BINARY_DIR}/bin/cfrt-cc)
+# What cfrt-cc builds with besides the runtime: the driver and its specs
+# (headers, start file, PT_INTERP); a change to either rebuilds these.
+set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs)
 set(CFF -g -O0 -fno-omit-frame-pointer)
 set(RP "-Wl,-rpath,\$ORIGIN")
 add_custom_command(
@@ -18,8 +21,8 @@ add_custom_command(
   COMMAND ${CFRT_CC} ${CFF} -o ${CF}/dlopen ${S}/dlopen.c
   COMMAND ${CFRT_CC} ${CFF} -o ${CF}/abort ${S}/abort.c
   COMMAND ${CFRT_CC} ${CFF} -o ${CF}/div0 ${S}/div0.c
-  DEPENDS cfrt_sdk ${S}/libb.c ${S}/liba.c ${S}/main.c ${S}/threads.c ${S}/plugin.c ${S}/dlopen.c ${S}/abort.c
-          ${S}/div0.c
+  DEPENDS cfrt_sdk ${CFRT_CC_DEPENDS} ${S}/libb.c ${S}/liba.c ${S}/main.c ${S}/threads.c ${S}/plugin.c
+          ${S}/dlopen.c ${S}/abort.c ${S}/div0.c
   COMMENT "Building the cfrt samples"
   VERBATIM)
 add_custom_target(samples_cfrt ALL DEPENDS ${CF}/prog ${CF}/prog.so)

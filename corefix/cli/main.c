@@ -19,6 +19,7 @@
 #include "quote.h"
 #include "rewrite.h"
 #include "triage.h"
+#include "triage_merge.h"
 
 /* Warnings from index FROM on (the model's, then what a command adds). */
 static void print_warnings(const struct cf_diag *d, size_t from, bool quiet)

@@ -18,7 +18,12 @@
 #include "decompress.h"
 #include "emit.h"
 #include "quote.h"
+#include "signature.h"
 #include "symcache.h"
+#include "triage_baseline.h"
+#include "triage_pool.h"
+#include "triage_print.h"
+#include "triage_report.h"
 
 struct list {
 	char **v;
@@ -252,15 +257,6 @@ static unsigned workers(const struct cf_triage_options *o, size_t ncores)
 	return cpus >= 2 && ncores >= 8 ? 2 : 1;
 }
 
-int cf_triage_open_outputs(struct cf_output *out, const char *output, struct cf_reads *reads,
-			   const struct cf_triage_options *o)
-{
-	cf_reads_add(reads, o->baseline, "the baseline");
-	if (o->html && cf_output_check(o->html, reads) != 0)
-		return -1;
-	return cf_output_open(out, output, reads);
-}
-
 /* OUTPUT may be none of the cores and rule files this run reads. */
 static int open_report(struct cf_output *out, const char *output, const struct list *cores,
 		       const struct cf_rules *rules, const struct cf_triage_options *o)
@@ -304,9 +300,9 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	struct cf_output out;
 	int status = 2;
 	/* A baseline that cannot be used stops the run before any core is read
-	 * or any output written. */
-	struct cf_triage_report probe = {0};
-	if (cf_triage_mark(&probe, o) != 0 || open_report(&out, output, &cores, &rules, o) != 0)
+	 * or any output written; the groups are marked from this same reading. */
+	struct cf_triage_baseline base;
+	if (cf_triage_baseline_read(&base, o->baseline) != 0 || open_report(&out, output, &cores, &rules, o) != 0)
 		goto done;
 	struct run r = {.o = o, .rules = &rules, .cores = cores, .bt = *o->bt};
 	r.bt.cache = NULL;
@@ -320,14 +316,15 @@ int cf_triage(const char *output, const char *const *inputs, size_t n, const str
 	cf_resolver_free(r.resolver);
 	if (r.shown > 0)
 		fputc('\n', stderr);
-	status = cf_triage_mark(&r.rep, o) != 0 || cf_triage_print(out.f, &r.rep, o) != 0 ? 2
-		 : cf_triage_status(&r.rep, o);
+	cf_triage_baseline_mark(&base, &r.rep);
+	status = cf_triage_print(out.f, &r.rep, o) != 0 ? 2 : cf_triage_status(&r.rep, o);
 	if (cores.n == 0 && !o->quiet)
 		fprintf(stderr, "corefix: triage: no core found\n");
 	cf_triage_report_free(&r.rep);
 	if (cf_output_close(&out, true) != 0)
 		status = 2;
 done:
+	cf_triage_baseline_free(&base);
 	for (size_t i = 0; i < cores.n; i++)
 		free(cores.v[i]);
 	free(cores.v);

@@ -15,7 +15,7 @@
 
 #include "emit.h"
 #include "quote.h"
-#include "triage.h"
+#include "triage_html.h"
 
 static void html(FILE *out, const char *s)
 {

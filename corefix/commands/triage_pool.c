@@ -23,30 +23,9 @@
 #include <unistd.h>
 
 #include "backtrace.h"
-#include "triage.h"
+#include "triage_pool.h"
 
 enum { WINDOW = 64 };
-
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-void cf_triage_outcome_free(struct cf_triage_outcome *o)
-{
-	free(o->error);
-	free(o->signature);
-	free(o->signal);
-	free(o->abort_msg);
-	free_list(o->frames, o->nframes);
-	free(o->cls);
-	free(o->access);
-	free(o->evidence);
-	free_list(o->stack, o->nstack);
-	memset(o, 0, sizeof *o);
-}
 
 static void put_u32(FILE *f, uint32_t v)
 {

@@ -2,6 +2,8 @@
 # build the target's) into BUILD/tests/cfrt.
 set(CT ${CMAKE_BINARY_DIR}/tests/cfrt)
 set(CFRT_CC ${CMAKE_BINARY_DIR}/bin/cfrt-cc)
+# cfrt-cc's driver and specs: a change to either rebuilds the programs.
+set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs)
 set(CTS ${CMAKE_CURRENT_LIST_DIR})
 # runtime_test_nopie: the same as an ET_EXEC, whose non-PIC code makes the
 # linker emit COPY relocations on every machine.
@@ -13,6 +15,6 @@ add_custom_command(OUTPUT ${CT}/runtime_test ${CT}/runtime_test_nopie ${CT}/libt
           -L${CT} -ltls "-Wl,-rpath,\$ORIGIN"
   COMMAND ${CFRT_CC} -g -O1 -fno-PIE -no-pie -o ${CT}/runtime_test_nopie ${CTS}/runtime_test.c
           -L${CT} -ltls "-Wl,-rpath,\$ORIGIN"
-  DEPENDS cfrt_sdk ${CTS}/libtls.c ${CTS}/dlplugin.c ${CTS}/runtime_test.c
+  DEPENDS cfrt_sdk ${CFRT_CC_DEPENDS} ${CTS}/libtls.c ${CTS}/dlplugin.c ${CTS}/runtime_test.c
   VERBATIM)
 add_custom_target(cfrt_runtime_test ALL DEPENDS ${CT}/runtime_test)
