@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "archive_lib.h"
-#include "bundle.h"
+#include "bundle_extract.h"
+#include "bundle_scripts.h"
+#include "core.h"
 #include "quote.h"
 
 /* Bounds no bundle comes near: a module per member, a few per module. */

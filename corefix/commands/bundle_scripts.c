@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "bundle_scripts.h"
 #include "emit.h"
 
 /* TEXT as printable ASCII for a comment: Python refuses a source file

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "bundle_plan.h"
+#include "bundle_scripts.h"
 #include "emit.h"
 
 static void module(FILE *out, const struct cf_model *m, const struct cf_bundle_item *it)

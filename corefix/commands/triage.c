@@ -1,5 +1,5 @@
 /* `corefix triage`: find the cores, read each, group them by signature,
- * report the groups (table, JSON schema corefix/triage/1, or Markdown). */
+ * report the groups (table, JSON schema corefix/triage/2, or Markdown). */
 #define _GNU_SOURCE
 #include "triage.h"
 
