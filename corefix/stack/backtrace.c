@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtrace.h"
+#include "symbolize.h"
 #include "symcache.h"
+#include "tailcall.h"
 #include "unwind.h"
 
 /* The unwinder plug-ins, the default first. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "debuginfo.h"
+#include "symbolize.h"
 #include "symcache.h"
 
 /* The C++ runtime (for __cxa_demangle) is loaded on first use only, as

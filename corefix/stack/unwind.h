@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backtrace.h"
+#include "frame.h"
+#include "model.h"
+#include "regs.h"
+#include "symbolize.h"
 
 struct cf_unwinder {
 	const char *name;       /* --unwinder= */
