@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backtrace.h"
+#include "symbolize.h"
 #include "symcache.h"
+#include "tailcall.h"
 #include "unwind.h"
 
 /* The unwinder plug-ins, the default first. */
@@ -87,20 +90,4 @@ int cf_backtrace_build(const struct cf_model *m, const struct cf_bt_options *o, 
 	cf_symcache_free(own);
 	cf_crash_facts(m, bt);
 	return 0;
-}
-
-void cf_backtrace_free(struct cf_backtrace *bt)
-{
-	for (size_t i = 0; i < bt->nthread; i++) {
-		struct cf_thread_bt *t = &bt->thread[i];
-		for (size_t k = 0; k < t->nframe; k++)
-			cf_frame_free_symbols(&t->frame[k]);
-		free(t->frame);
-		free(t->end);
-	}
-	free(bt->thread);
-	free(bt->program);
-	free(bt->args);
-	free(bt->abort_msg);
-	memset(bt, 0, sizeof *bt);
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backtrace.h"
+#include "crash.h"
 
 const char *cf_signal_name(int signo)
 {

@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
+#include "disasm.h"
+#include "regs.h"
+
 enum { NULL_LIMIT = 64 * 1024, GUARD_GAP = 1024 * 1024, NEAR_SP = 64 * 1024 };
 
 struct facts {

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backtrace.h"
+#include "frame.h"
+#include "model.h"
 
 struct cf_crash_class {
 	const char *name;       /* "null-dereference", … (a static string) */
@@ -16,12 +17,5 @@ struct cf_crash_class {
 
 void cf_crash_classify(const struct cf_model *m, const struct cf_backtrace *bt, struct cf_crash_class *out);
 void cf_crash_class_free(struct cf_crash_class *c);
-
-/* The faulting instruction at PC decoded with capstone (loaded at run
- * time): its text into TEXT and how it touches memory ("read", "write",
- * or NULL when it cannot be told). False when capstone is missing, the
- * machine is not one it is asked about, or the bytes do not decode. */
-bool cf_disasm_access(uint16_t machine, const unsigned char *code, size_t len, uint64_t pc, char *text,
-		      size_t textlen, const char **access);
 
 #endif

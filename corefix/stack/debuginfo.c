@@ -10,6 +10,7 @@
 #include "debugfind.h"
 #include "debuginfo.h"
 #include "debuginfod.h"
+#include "diag.h"
 
 static bool found_one(const char *path, const struct stat *st, void *arg)
 {

@@ -4,7 +4,7 @@
 #define COREFIX_DEBUGINFO_H
 #include <elfutils/libdwfl.h>
 
-#include "backtrace.h"
+#include "bt_options.h"
 
 /* The debug-info search path of options O (caller frees). */
 char *cf_debuginfo_path(const struct cf_bt_options *o);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crash_class.h"
+#include "disasm.h"
 
 /* The soname, not libcapstone.so: only the -dev package has that. */
 #define LIBCAPSTONE "libcapstone.so.4"

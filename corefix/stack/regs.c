@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backtrace.h"
+#include "regs.h"
 
 struct out {
 	unsigned char *p;

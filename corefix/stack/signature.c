@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "signature.h"
 
 #ifndef COREFIX_RULES_FROM_BIN

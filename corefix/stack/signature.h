@@ -5,7 +5,7 @@
 #define COREFIX_SIGNATURE_H
 #include <stddef.h>
 
-#include "backtrace.h"
+#include "frame.h"
 
 struct cf_rules {
 	char **pat[3];  /* sentinel, skip, fold */

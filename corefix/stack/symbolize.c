@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "debuginfo.h"
+#include "symbolize.h"
 #include "symcache.h"
 
 /* The C++ runtime (for __cxa_demangle) is loaded on first use only, as
@@ -127,38 +128,6 @@ struct cf_symbolizer *cf_symbolizer_new(const struct cf_model *m, const struct c
 	}
 	dwfl_report_end(s->dwfl, NULL, NULL);
 	return s;
-}
-
-void cf_frame_free_symbols(struct cf_frame *f)
-{
-	free(f->function);
-	free(f->file);
-	for (size_t j = 0; j < f->ninl; j++) {
-		free(f->inl[j].function);
-		free(f->inl[j].file);
-	}
-	free(f->inl);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? cf_xstrdup(s) : NULL;
-}
-
-void cf_frame_copy_symbols(struct cf_frame *dst, const struct cf_frame *src)
-{
-	dst->function = dup_or_null(src->function);
-	dst->function_offset = src->function_offset;
-	dst->file = dup_or_null(src->file);
-	dst->line = src->line;
-	dst->column = src->column;
-	dst->ninl = src->ninl;
-	dst->inl = src->ninl ? cf_xcalloc(src->ninl, sizeof *dst->inl) : NULL;
-	for (size_t j = 0; j < src->ninl; j++) {
-		dst->inl[j] = src->inl[j];
-		dst->inl[j].function = dup_or_null(src->inl[j].function);
-		dst->inl[j].file = dup_or_null(src->inl[j].file);
-	}
 }
 
 static struct cached *slot(struct cf_symbolizer *s, uint64_t key)

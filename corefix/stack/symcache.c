@@ -14,6 +14,8 @@
 #include "debugfind.h"
 #include "debuginfo.h"
 #include "debuginfod.h"
+#include "diag.h"
+#include "elfimage.h"
 #include "symcache.h"
 #include "symstore.h"
 

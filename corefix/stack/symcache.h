@@ -4,7 +4,8 @@
 #define COREFIX_SYMCACHE_H
 #include <elfutils/libdwfl.h>
 
-#include "backtrace.h"
+#include "bt_options.h"
+#include "frame.h"
 
 struct cf_symcache *cf_symcache_new(const struct cf_bt_options *o);
 void cf_symcache_free(struct cf_symcache *c);

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "elfimage.h"
 
 /* Bump when the file layout or what the symbolizer puts in a frame changes. */

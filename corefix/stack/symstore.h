@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backtrace.h"
+#include "frame.h"
 
 struct cf_symstore;
 

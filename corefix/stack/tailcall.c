@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backtrace.h"
+#include "symbolize.h"
 #include "symcache.h"
+#include "tailcall.h"
 
 enum { MAX_DEPTH = 32, MAX_VISIT = 20000 };
 

@@ -1,6 +1,6 @@
 /* The interface the backtrace (backtrace.c) gives its unwinder plug-ins
  * (unwind_dwfl.c, unwind_libunwind.c): each fills every thread's frames
- * (pcs) from its registers and grows them with cf_frame_push; the
+ * (pcs) from its registers and grows them with cf_frame_push (frame.h); the
  * backtrace then symbolizes them. The plug-ins never call the backtrace. */
 #ifndef COREFIX_UNWIND_H
 #define COREFIX_UNWIND_H
@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backtrace.h"
+#include "frame.h"
+#include "model.h"
+#include "regs.h"
+#include "symbolize.h"
 
 struct cf_unwinder {
 	const char *name;       /* --unwinder= */
@@ -20,8 +23,5 @@ struct cf_unwinder {
 };
 
 extern const struct cf_unwinder cf_unwinder_dwfl, cf_unwinder_libunwind;
-
-/* Appends a frame; false (with T->end set) when the walk must stop. */
-bool cf_frame_push(struct cf_thread_bt *t, size_t max, uint64_t pc, uint64_t sp, bool activation);
 
 #endif
