@@ -1,7 +1,7 @@
 /* The resolver of a run: each question answered once, an answer that
  * used the core's folder kept for that core only, a warning's answer
- * worked out again. The proof that nothing is read again is a file
- * removed between two questions. */
+ * worked out again. The proof that a question is not worked out again is
+ * a better candidate made between two questions. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,48 +38,68 @@ static bool ask(struct cf_resolver *r, const char *name, const unsigned char *bi
 
 static void test_answers_kept(void)
 {
-	char prog[256], core[256], core2[320], sub[256];
-	snprintf(prog, sizeof prog, "%s/prog", dir);
+	char rec[256], recdir[256], found[300], search[256], core[256], core2[320], sub[256];
+	snprintf(recdir, sizeof recdir, "%s/rec", dir);
+	snprintf(rec, sizeof rec, "%s/rec/prog", dir);
+	snprintf(search, sizeof search, "%s/search", dir);
+	snprintf(found, sizeof found, "%s/prog", search);
 	snprintf(core, sizeof core, "%s/one.core", dir);
 	snprintf(sub, sizeof sub, "%s/sub", dir);
 	snprintf(core2, sizeof core2, "%s/two.core", sub);
 	mkdir(sub, 0700);
-	copy_self(prog);
+	mkdir(search, 0700);
+	copy_self(found);
 	struct cf_elfinfo self;
 	char err[128];
-	CHECK(cf_elf_read_file(prog, &self, err, sizeof err) == 0 && self.buildid_len, "%s: %s", prog, err);
+	CHECK(cf_elf_read_file(found, &self, err, sizeof err) == 0 && self.buildid_len, "%s: %s", found, err);
 
-	struct cf_options opt = {0};
+	const char *dirs[] = {search};
+	struct cf_options opt = {.search = dirs, .nsearch = 1};
 	struct cf_resolver *r = cf_resolver_new(&opt);
 	struct cf_diag d = {0};
 	cf_resolver_begin_core(r, core, &d);
 	char *path;
 	const char *how;
-	CHECK(ask(r, prog, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(path, prog) &&
-		      !strcmp(how, "as recorded"), "first question: %s", path ? path : "none");
+	/* REC is not there yet: the search folder has the build. */
+	CHECK(ask(r, rec, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(path, found) &&
+		      !strcmp(how, "search path"), "first question: %s", path ? path : "none");
 	free(path);
 	/* Relative: next to the core. */
+	char next[300];
+	snprintf(next, sizeof next, "%s/prog", dir);
+	copy_self(next);
 	CHECK(ask(r, "prog", self.buildid, self.buildid_len, &path, &how) && path && !strcmp(how, "next to core"),
 	      "relative name: %s", path ? path : "none");
 	free(path);
 
-	unlink(prog);
-	/* Asked again, by this core or the next: the answer, not the disk. */
-	CHECK(ask(r, prog, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(path, prog),
+	/* Now the name as recorded leads to the build too, and would win a
+	 * new search; asked again, by this core or the next, the answer
+	 * given is the one found first. */
+	mkdir(recdir, 0700);
+	copy_self(rec);
+	CHECK(ask(r, rec, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(how, "search path"),
 	      "asked again: %s", path ? path : "none");
 	free(path);
 	cf_resolver_begin_core(r, core2, &d);
-	CHECK(ask(r, prog, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(path, prog),
+	CHECK(ask(r, rec, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(how, "search path"),
 	      "next core: %s", path ? path : "none");
 	free(path);
 	/* A relative name was looked for in the core's folder: for another
-	 * core it is another question, worked out again (and now absent). */
-	CHECK(!ask(r, "prog", self.buildid, self.buildid_len, &path, &how) && !path, "relative, next core: %s",
-	      path ? path : "none");
+	 * core it is another question, worked out again (not next to this
+	 * core, so from the search folder). */
+	CHECK(ask(r, "prog", self.buildid, self.buildid_len, &path, &how) && path && !strcmp(how, "search path"),
+	      "relative, next core: %s", path ? path : "none");
+	free(path);
+	unlink(next);
+	/* The file an answer named is gone: looked for afresh. */
+	unlink(found);
+	CHECK(ask(r, rec, self.buildid, self.buildid_len, &path, &how) && path && !strcmp(path, rec) &&
+		      !strcmp(how, "as recorded"), "answer's file gone: %s", path ? path : "none");
 	free(path);
 	/* Another build-id is another question. */
 	unsigned char other[20] = {1, 2, 3};
-	CHECK(!ask(r, prog, other, sizeof other, &path, &how) && !path, "other build-id: %s", path ? path : "none");
+	CHECK(ask(r, rec, other, sizeof other, &path, &how) && path && !strcmp(how, "as recorded"),
+	      "other build-id: %s", path ? path : "none");
 	free(path);
 
 	cf_resolver_free(r);

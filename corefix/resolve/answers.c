@@ -1,19 +1,28 @@
 /* The resolver's memory of questions and answers. A question is what the
  * model knows of a module before any file is read: its recorded name, the
- * build-id and header layout the core holds. The answer is everything
- * cf_resolve_file learns. */
+ * build-id and header layout the core holds. The answer is what
+ * cf_resolve_file learns of the file it chose. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "answers.h"
 #include "diag.h"
 
+/* One block per answer: the build-ids and the strings follow the struct.
+ * A run keeps one per module; at a few hundred bytes each they cost less
+ * than one more page fault per module would. */
 struct cf_answer {
 	uint64_t hash, epoch;
-	struct cf_wanted q;        /* its strings in the same block */
-	unsigned char bid_core[CF_BUILDID_MAX];
-	bool found;
-	struct cf_elfinfo info;    /* when FOUND */
+	bool deleted, vdso, header_in_core;       /* the question */
+	uint64_t layout_core;
+	unsigned char *bid_core;
+	size_t bid_core_len;
+	const char *name;
+	bool found, bid_mismatch, not_elf;        /* the answer */
+	const char *path, *path_how, *debuginfo;
+	uint64_t path_dev, path_ino;
+	unsigned char *bid_file;
+	size_t bid_file_len;
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -22,11 +31,17 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
+/* The layout stands in for a build-id only where there is none. */
+static uint64_t layout_key(const struct cf_wanted *q)
+{
+	return q->header_in_core && !q->bid_core_len ? q->layout_core : 0;
+}
+
 static uint64_t question_hash(const struct cf_wanted *q, uint64_t epoch)
 {
 	uint64_t h = mix(cf_hash_str(q->name), epoch);
 	h = mix(h, (uint64_t)q->deleted | (uint64_t)q->vdso << 1 | (uint64_t)q->header_in_core << 2);
-	h = mix(h, q->header_in_core && !q->bid_core_len ? q->layout_core : 0);
+	h = mix(h, layout_key(q));
 	for (size_t i = 0; i < q->bid_core_len; i++)
 		h = mix(h, q->bid_core[i]);
 	return h;
@@ -34,11 +49,10 @@ static uint64_t question_hash(const struct cf_wanted *q, uint64_t epoch)
 
 static bool same_question(const struct cf_answer *a, const struct cf_wanted *q, uint64_t epoch)
 {
-	const struct cf_wanted *k = &a->q;
-	return a->epoch == epoch && k->deleted == q->deleted && k->vdso == q->vdso &&
-	       k->header_in_core == q->header_in_core && k->bid_core_len == q->bid_core_len &&
-	       !memcmp(k->bid_core, q->bid_core, q->bid_core_len) &&
-	       (!q->header_in_core || q->bid_core_len || k->layout_core == q->layout_core) && !strcmp(k->name, q->name);
+	return a->epoch == epoch && a->deleted == q->deleted && a->vdso == q->vdso &&
+	       a->header_in_core == q->header_in_core && a->layout_core == layout_key(q) &&
+	       a->bid_core_len == q->bid_core_len && !memcmp(a->bid_core, q->bid_core, q->bid_core_len) &&
+	       !strcmp(a->name, q->name);
 }
 
 const struct cf_answer *cf_answers_find(const struct cf_answers *a, const struct cf_wanted *q, uint64_t epoch)
@@ -61,54 +75,37 @@ static void slot_put(struct cf_answer **slot, size_t nslot, struct cf_answer *an
 	slot[k] = ans;
 }
 
-static struct cf_elfinfo info_copy(const struct cf_elfinfo *from)
+/* N bytes of P copied to AT, which moves past them. */
+static void *place(char **at, const void *p, size_t n)
 {
-	struct cf_elfinfo to = *from;
-	if (from->nphdr) {
-		to.phdr = cf_xcalloc(from->nphdr, sizeof *to.phdr);
-		memcpy(to.phdr, from->phdr, from->nphdr * sizeof *to.phdr);
-	}
-	return to;
-}
-
-/* S copied to AT, which moves past it; NULL stays NULL. */
-static char *place(char **at, const char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	char *to = memcpy(*at, s, n);
+	void *to = memcpy(*at, p, n);
 	*at += n;
 	return to;
 }
 
-void cf_answers_put(struct cf_answers *a, const struct cf_wanted *q, uint64_t epoch, bool found,
-		    const struct cf_elfinfo *info)
+static size_t str_size(const char *s)
 {
-	/* One block per answer (the phdrs, then the strings): a run keeps
-	 * hundreds, and one allocation each costs what the look-up saves. */
-	size_t nph = found ? info->nphdr : 0;
-	size_t size = sizeof(struct cf_answer) + nph * sizeof(GElf_Phdr) + strlen(q->name) + 1 +
-		      (q->path ? strlen(q->path) + 1 : 0) + (q->debuginfo ? strlen(q->debuginfo) + 1 : 0);
-	struct cf_answer *ans = cf_xmalloc(size);
-	memset(ans, 0, sizeof *ans);
-	ans->hash = question_hash(q, epoch);
-	ans->epoch = epoch;
-	ans->q = *q;
-	ans->found = found;
-	if (found) {
-		ans->info = *info;
-		ans->info.phdr = nph ? (GElf_Phdr *)(ans + 1) : NULL;
-		if (nph)
-			memcpy(ans->info.phdr, info->phdr, nph * sizeof(GElf_Phdr));
-	}
-	char *at = (char *)(ans + 1) + nph * sizeof(GElf_Phdr);
-	ans->q.name = place(&at, q->name);
-	ans->q.path = place(&at, q->path);
-	ans->q.debuginfo = place(&at, q->debuginfo);
-	/* The bytes of the build-id are the key: kept here, not borrowed. */
-	memcpy(ans->bid_core, q->bid_core, q->bid_core_len);
-	ans->q.bid_core = ans->bid_core;
+	return s ? strlen(s) + 1 : 0;
+}
+
+void cf_answers_put(struct cf_answers *a, const struct cf_wanted *q, uint64_t epoch, bool found)
+{
+	size_t name = str_size(q->name), path = str_size(q->path), dbg = str_size(q->debuginfo);
+	struct cf_answer *ans = cf_xmalloc(sizeof *ans + q->bid_core_len + q->bid_file_len + name + path + dbg);
+	*ans = (struct cf_answer){
+		.hash = question_hash(q, epoch), .epoch = epoch,
+		.deleted = q->deleted, .vdso = q->vdso, .header_in_core = q->header_in_core, .layout_core = layout_key(q),
+		.bid_core_len = q->bid_core_len,
+		.found = found, .bid_mismatch = q->bid_mismatch, .not_elf = q->not_elf,
+		.path_how = q->path_how, .path_dev = q->path_dev, .path_ino = q->path_ino,
+		.bid_file_len = q->bid_file_len,
+	};
+	char *at = (char *)(ans + 1);
+	ans->bid_core = place(&at, q->bid_core, q->bid_core_len);
+	ans->bid_file = place(&at, q->bid_file, q->bid_file_len);
+	ans->name = place(&at, q->name, name);
+	ans->path = path ? place(&at, q->path, path) : NULL;
+	ans->debuginfo = dbg ? place(&at, q->debuginfo, dbg) : NULL;
 	if (2 * (a->n + 1) > a->nslot) {
 		size_t n = a->nslot ? 2 * a->nslot : 64;
 		struct cf_answer **slot = cf_xcalloc(n, sizeof *slot);
@@ -123,24 +120,19 @@ void cf_answers_put(struct cf_answers *a, const struct cf_wanted *q, uint64_t ep
 	a->n++;
 }
 
-bool cf_answer_give(const struct cf_answer *ans, struct cf_wanted *q, struct cf_elfinfo *info)
+bool cf_answer_give(const struct cf_answer *ans, struct cf_wanted *q)
 {
-	const struct cf_wanted *k = &ans->q;
 	free(q->path);
-	q->path = k->path ? cf_xstrdup(k->path) : NULL;
-	q->path_how = k->path_how;
-	q->path_dev = k->path_dev;
-	q->path_ino = k->path_ino;
+	q->path = ans->path ? cf_xstrdup(ans->path) : NULL;
+	q->path_how = ans->path_how;
+	q->path_dev = ans->path_dev;
+	q->path_ino = ans->path_ino;
 	free(q->debuginfo);
-	q->debuginfo = k->debuginfo ? cf_xstrdup(k->debuginfo) : NULL;
-	memcpy(q->bid_file, k->bid_file, sizeof q->bid_file);
-	q->bid_file_len = k->bid_file_len;
-	q->bid_mismatch = k->bid_mismatch;
-	q->not_elf = k->not_elf;
-	if (ans->found)
-		*info = info_copy(&ans->info);
-	else
-		memset(info, 0, sizeof *info);
+	q->debuginfo = ans->debuginfo ? cf_xstrdup(ans->debuginfo) : NULL;
+	memcpy(q->bid_file, ans->bid_file, ans->bid_file_len);
+	q->bid_file_len = ans->bid_file_len;
+	q->bid_mismatch = ans->bid_mismatch;
+	q->not_elf = ans->not_elf;
 	return ans->found;
 }
 

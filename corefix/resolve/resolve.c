@@ -349,13 +349,28 @@ bool cf_resolve_file(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elf
 	uint64_t epoch = r->bundle_dir || mod->name[0] != '/' ? r->epoch : 0;
 	bool fresh = !mod->path && !mod->debuginfo;
 	const struct cf_answer *known = fresh ? cf_answers_find(&r->answers, mod, epoch) : NULL;
-	if (known)
-		return cf_answer_give(known, mod, out);
+	if (known) {
+		if (!cf_answer_give(known, mod))
+			return false;
+		/* The answer is which file; its headers are read from it again.
+		 * A file gone or replaced since is looked for afresh. */
+		char err[128];
+		if (cf_elf_read_file(mod->path, out, err, sizeof err) == 0 && out->dev == mod->path_dev &&
+		    out->ino == mod->path_ino)
+			return true;
+		cf_elfinfo_free(out);
+		free(mod->path);
+		free(mod->debuginfo);
+		*mod = (struct cf_wanted){.name = mod->name, .deleted = mod->deleted, .vdso = mod->vdso,
+					  .bid_core = mod->bid_core, .bid_core_len = mod->bid_core_len,
+					  .header_in_core = mod->header_in_core, .layout_core = mod->layout_core};
+		return answer(r, mod, out);
+	}
 	size_t nwarn = r->diag->nwarn;
 	bool found = answer(r, mod, out);
 	/* Warnings belong to the core that drew them: asked again, by this
 	 * core or the next, such a question is worked out again. */
 	if (fresh && r->diag->nwarn == nwarn)
-		cf_answers_put(&r->answers, mod, epoch, found, out);
+		cf_answers_put(&r->answers, mod, epoch, found);
 	return found;
 }
