@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench/speed.sh COREFIX WORKDIR [NCORES] — issues 11 and 19's targets in one run.
-# BASELINE=OTHER-COREFIX adds rows of another build (the one before a change).
+# BASELINE=OTHER-COREFIX adds rows of another build (the one before a change)
+# to the module, backtrace and triage tasks.
 # Builds its own inputs (a 500-DSO program's core at 1 GiB and at 8 GiB
 # sparse, a 1000-thread core, NCORES cores (default 120) of a C++ service
 # with four bugs), then times corefix beside eu-readelf, eu-unstrip,
@@ -110,8 +111,11 @@ for g in 1 8; do
 	notes+=("modules ${g} GiB, floor:   $(syscalls sh -c "exec ./floor <$work/paths")")
 	[ -z "$base" ] || notes+=("modules ${g} GiB, baseline: $(syscalls "$base" modules -q "$core")")
 done
+extra=()
+[ -z "$base" ] || extra=("baseline corefix backtrace" "" "$base backtrace -q --cache-dir $work/cold/\$((cold += 1)) mt/core")
 group "backtrace, 1000 threads" 3 1 \
 	"corefix backtrace (empty cache)" "" "$corefix backtrace -q --cache-dir $work/cold/\$((cold += 1)) mt/core" \
+	"${extra[@]}" \
 	"eu-stack" "" "eu-stack --core mt/core" \
 	"gdb thread apply all bt" "" "gdb -batch -nx -ex 'thread apply all bt' mt/manythreads mt/core"
 one=svc/cores/core.001
@@ -125,8 +129,11 @@ group "one C++ core" 11 1 \
 	"${extra[@]}" \
 	"eu-stack -s -i" 3 "eu-stack -s -i --core $one" \
 	"gdb thread apply all bt" "" "gdb -batch -nx -ex 'thread apply all bt' svc/service $one"
+extra=()
+[ -z "$base" ] || extra=("baseline corefix triage" "" "$base triage -q --cache-dir $work/cold/\$((cold += 1)) svc/cores")
 group "triage, $ncores C++ cores" 3 1 \
 	"corefix triage (empty cache)" "" "$corefix triage -q --cache-dir $work/cold/\$((cold += 1)) svc/cores" \
+	"${extra[@]}" \
 	"loop of eu-stack -s -i --core" 10 "for c in svc/cores/*; do eu-stack -s -i --core \$c; done"
 groups=$("$corefix" triage -q --no-cache --json svc/cores | jq '.groups | length')
 rm -rf "$work/cold"
