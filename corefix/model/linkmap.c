@@ -1,5 +1,6 @@
 /* r_debug discovery and the link_map walk (DESIGN.md, "r_debug / link_map").
  * Core memory may be garbage: every read is checked, every walk bounded. */
+#define _GNU_SOURCE
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,27 +125,100 @@ static int agreement(const struct cf_module *mod, uint64_t l_addr)
 	return 1;
 }
 
+/* The modules whose range is known when the walk starts (their bias is
+ * known: an entry never moves them), sorted by start, with the largest
+ * end of every prefix: the modules holding an address are found by a
+ * binary search and a short walk back, not a scan per entry (a process
+ * with hundreds of libraries made the walk quadratic). Modules added or
+ * placed during the walk are looked at one by one. */
+struct range_index {
+	size_t *order;          /* module indices, by lo */
+	uint64_t *maxhi;        /* the largest hi of order[0..k] */
+	size_t n;
+	size_t *other;          /* the modules of the start not in ORDER */
+	size_t nother;
+	size_t nmod;            /* modules at the start */
+};
+
+static int by_lo_r(const void *a, const void *b, void *ctx)
+{
+	const struct cf_model *m = ctx;
+	uint64_t x = m->mod[*(const size_t *)a].lo, y = m->mod[*(const size_t *)b].lo;
+	return x < y ? -1 : x > y;
+}
+
+static void index_build(const struct cf_model *m, struct range_index *x)
+{
+	x->nmod = m->nmod;
+	x->order = cf_xcalloc(m->nmod + 1, sizeof *x->order);
+	x->maxhi = cf_xcalloc(m->nmod + 1, sizeof *x->maxhi);
+	x->other = cf_xcalloc(m->nmod + 1, sizeof *x->other);
+	x->n = x->nother = 0;
+	for (size_t i = 0; i < m->nmod; i++) {
+		if (m->mod[i].has_bias && m->mod[i].hi > m->mod[i].lo)
+			x->order[x->n++] = i;
+		else
+			x->other[x->nother++] = i;
+	}
+	qsort_r(x->order, x->n, sizeof *x->order, by_lo_r, (void *)m);
+	for (size_t k = 0; k < x->n; k++) {
+		uint64_t hi = m->mod[x->order[k]].hi;
+		x->maxhi[k] = k && x->maxhi[k - 1] > hi ? x->maxhi[k - 1] : hi;
+	}
+}
+
+static void index_free(struct range_index *x)
+{
+	free(x->order);
+	free(x->maxhi);
+	free(x->other);
+}
+
+/* Module I as a candidate for an entry: the best agreement wins, the
+ * first module (by index) among equals. */
+static void consider(struct cf_model *m, size_t i, uint64_t l_addr, uint64_t l_ld, size_t *best, int *score)
+{
+	const struct cf_module *mod = &m->mod[i];
+	if (!(mod->hi > mod->lo && l_ld - mod->lo < mod->hi - mod->lo))
+		return;
+	int a = agreement(mod, l_addr);
+	if (a > *score || (a == *score && i < *best)) {
+		*best = i;
+		*score = a;
+	}
+}
+
 /* The module an entry describes: the image whose range holds l_ld, the
  * one at bias l_addr first (two images of one file, dlmopen); else by
  * name. Data mappings are no image: a file gdb mapped again never
  * catches another module's l_ld. */
-static struct cf_module *match(struct cf_model *m, uint64_t l_addr, uint64_t l_ld, const char *name)
+static struct cf_module *match(struct cf_model *m, const struct range_index *x, uint64_t l_addr, uint64_t l_ld,
+			       const char *name)
 {
-	struct cf_module *best = NULL;
+	size_t best = SIZE_MAX;
 	int score = -1;
-	for (size_t i = 0; l_ld && i < m->nmod && score < 2; i++) {
-		struct cf_module *mod = &m->mod[i];
-		if (mod->hi > mod->lo && l_ld - mod->lo < mod->hi - mod->lo && agreement(mod, l_addr) > score) {
-			best = mod;
-			score = agreement(mod, l_addr);
+	if (l_ld) {
+		size_t lo = 0, hi = x->n;   /* the first module starting above l_ld */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (m->mod[x->order[mid]].lo <= l_ld)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		for (size_t k = lo; k-- > 0 && x->maxhi[k] > l_ld;)
+			consider(m, x->order[k], l_addr, l_ld, &best, &score);
+		for (size_t k = 0; k < x->nother; k++)
+			consider(m, x->other[k], l_addr, l_ld, &best, &score);
+		for (size_t i = x->nmod; i < m->nmod; i++)
+			consider(m, i, l_addr, l_ld, &best, &score);
 	}
-	for (size_t i = 0; i < m->nmod && !best && name[0]; i++)
+	for (size_t i = 0; i < m->nmod && best == SIZE_MAX && name[0]; i++)
 		if (strcmp(m->mod[i].name, name) == 0 && agreement(&m->mod[i], l_addr) > score) {
-			best = &m->mod[i];
-			score = agreement(best, l_addr);
+			best = i;
+			score = agreement(&m->mod[i], l_addr);
 		}
-	return best;
+	return best == SIZE_MAX ? NULL : &m->mod[best];
 }
 
 /* STRICT: the name is only a guess, so l_ld must confirm it rather than
@@ -207,10 +281,10 @@ static struct cf_module *add_from_entry(struct cf_model *m, const struct cf_rdeb
 	return mod;
 }
 
-static void take_entry(struct cf_model *m, const struct cf_rdebug_hint *h, uint64_t lm,
-		       uint64_t l_addr, const char *name, uint64_t l_ld, bool head)
+static void take_entry(struct cf_model *m, const struct range_index *idx, const struct cf_rdebug_hint *h,
+		       uint64_t lm, uint64_t l_addr, const char *name, uint64_t l_ld, bool head)
 {
-	struct cf_module *mod = match(m, l_addr, l_ld, name);
+	struct cf_module *mod = match(m, idx, l_addr, l_ld, name);
 	if (!mod) {
 		mod = add_from_entry(m, h, l_addr, name, l_ld, head);
 	} else if (mod->has_bias && mod->bias != l_addr) {
@@ -269,11 +343,19 @@ static char *read_name(const struct cf_model *m, uint64_t addr)
 	return s;
 }
 
-static bool seen(const uint64_t *v, size_t n, uint64_t x)
+/* Entries walked so far, as an open-addressing set (0 is no entry: the
+ * walk ends there): a cycle is caught without a scan per entry. */
+enum { VISITED_SLOTS = 2 * MAX_ENTRIES };
+
+static bool seen(uint64_t *set, uint64_t x)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
+	size_t k = (size_t)((x >> 3) * 0x9e3779b97f4a7c15ull >> 40) & (VISITED_SLOTS - 1);
+	while (set[k]) {
+		if (set[k] == x)
 			return true;
+		k = (k + 1) & (VISITED_SLOTS - 1);
+	}
+	set[k] = x;
 	return false;
 }
 
@@ -317,8 +399,10 @@ void cf_linkmap_read(struct cf_model *m)
 	unsigned char v[4];
 	cf_core_read_all(&m->core, m->r_debug, v, 4);
 	m->r_version = (int)cf_u32(&m->core.order, v);
-	uint64_t *visited = cf_xcalloc(MAX_ENTRIES, sizeof *visited);
+	uint64_t *visited = cf_xcalloc(VISITED_SLOTS, sizeof *visited);
 	size_t nvisited = 0;
+	struct range_index idx;
+	index_build(m, &idx);
 	uint64_t ns = m->r_debug;
 	for (int nsi = 0; ns && nsi < MAX_NAMESPACES; nsi++) {
 		uint64_t lm = 0, prev = 0;
@@ -326,13 +410,13 @@ void cf_linkmap_read(struct cf_model *m)
 			m->lm_broken = true;
 		while (lm) {
 			uint64_t l_addr, l_name, l_ld, l_next, l_prev;
-			if (nvisited == MAX_ENTRIES || seen(visited, nvisited, lm)) {
+			if (nvisited == MAX_ENTRIES || seen(visited, lm)) {
 				cf_warn(&m->diag, "%s: link_map has a cycle or more than %d entries; walk stopped",
 					m->core.path, MAX_ENTRIES);
 				m->lm_broken = true;
 				break;
 			}
-			visited[nvisited++] = lm;
+			nvisited++;
 			if (!cf_core_read_word(&m->core, lm, &l_addr) || !cf_core_read_word(&m->core, lm + w, &l_name) ||
 			    !cf_core_read_word(&m->core, lm + 2 * w, &l_ld) ||
 			    !cf_core_read_word(&m->core, lm + 3 * w, &l_next) ||
@@ -346,7 +430,7 @@ void cf_linkmap_read(struct cf_model *m)
 				cf_warn(&m->diag, "%s: link_map entry at 0x%llx has a bad l_prev", m->core.path,
 					(unsigned long long)lm);
 			char *name = l_name ? read_name(m, l_name) : NULL;
-			take_entry(m, h, lm, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
+			take_entry(m, &idx, h, lm, l_addr, name ? name : "", l_ld, nsi == 0 && prev == 0);
 			free(name);
 			m->lm_entries++;
 			prev = lm;
@@ -356,6 +440,7 @@ void cf_linkmap_read(struct cf_model *m)
 			break;
 	}
 	free(visited);
+	index_free(&idx);
 	if (h && h->loader_run)
 		mark_loader(m, h);
 	if (h)
