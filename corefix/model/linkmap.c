@@ -343,19 +343,42 @@ static char *read_name(const struct cf_model *m, uint64_t addr)
 	return s;
 }
 
-/* Entries walked so far, as an open-addressing set (0 is no entry: the
- * walk ends there): a cycle is caught without a scan per entry. */
-enum { VISITED_SLOTS = 2 * MAX_ENTRIES };
+/* Entries walked so far, as an open-addressing set that grows with the
+ * walk (0 is no entry: the walk ends there): a cycle is caught without a
+ * scan per entry, and a short chain costs a short table. */
+struct walked {
+	uint64_t *slot;
+	size_t nslot, n;
+};
 
-static bool seen(uint64_t *set, uint64_t x)
+static void walked_put(uint64_t *slot, size_t nslot, uint64_t x)
 {
-	size_t k = (size_t)((x >> 3) * 0x9e3779b97f4a7c15ull >> 40) & (VISITED_SLOTS - 1);
-	while (set[k]) {
-		if (set[k] == x)
+	size_t k = (size_t)((x >> 3) * 0x9e3779b97f4a7c15ull >> 32) & (nslot - 1);
+	while (slot[k])
+		k = (k + 1) & (nslot - 1);
+	slot[k] = x;
+}
+
+/* True when X was walked already; else remembers it. */
+static bool seen(struct walked *w, uint64_t x)
+{
+	size_t mask = w->nslot - 1;
+	for (size_t k = w->nslot ? (size_t)((x >> 3) * 0x9e3779b97f4a7c15ull >> 32) & mask : 0; w->nslot && w->slot[k];
+	     k = (k + 1) & mask)
+		if (w->slot[k] == x)
 			return true;
-		k = (k + 1) & (VISITED_SLOTS - 1);
+	if (2 * (w->n + 1) > w->nslot) {
+		size_t n = w->nslot ? 2 * w->nslot : 64;
+		uint64_t *slot = cf_xcalloc(n, sizeof *slot);
+		for (size_t k = 0; k < w->nslot; k++)
+			if (w->slot[k])
+				walked_put(slot, n, w->slot[k]);
+		free(w->slot);
+		w->slot = slot;
+		w->nslot = n;
 	}
-	set[k] = x;
+	walked_put(w->slot, w->nslot, x);
+	w->n++;
 	return false;
 }
 
@@ -399,8 +422,7 @@ void cf_linkmap_read(struct cf_model *m)
 	unsigned char v[4];
 	cf_core_read_all(&m->core, m->r_debug, v, 4);
 	m->r_version = (int)cf_u32(&m->core.order, v);
-	uint64_t *visited = cf_xcalloc(VISITED_SLOTS, sizeof *visited);
-	size_t nvisited = 0;
+	struct walked visited = {0};
 	struct range_index idx;
 	index_build(m, &idx);
 	uint64_t ns = m->r_debug;
@@ -410,13 +432,12 @@ void cf_linkmap_read(struct cf_model *m)
 			m->lm_broken = true;
 		while (lm) {
 			uint64_t l_addr, l_name, l_ld, l_next, l_prev;
-			if (nvisited == MAX_ENTRIES || seen(visited, lm)) {
+			if (visited.n == MAX_ENTRIES || seen(&visited, lm)) {
 				cf_warn(&m->diag, "%s: link_map has a cycle or more than %d entries; walk stopped",
 					m->core.path, MAX_ENTRIES);
 				m->lm_broken = true;
 				break;
 			}
-			nvisited++;
 			if (!cf_core_read_word(&m->core, lm, &l_addr) || !cf_core_read_word(&m->core, lm + w, &l_name) ||
 			    !cf_core_read_word(&m->core, lm + 2 * w, &l_ld) ||
 			    !cf_core_read_word(&m->core, lm + 3 * w, &l_next) ||
@@ -439,7 +460,7 @@ void cf_linkmap_read(struct cf_model *m)
 		if (m->r_version < 2 || !cf_core_read_word(&m->core, ns + 5 * w, &ns))
 			break;
 	}
-	free(visited);
+	free(visited.slot);
 	index_free(&idx);
 	if (h && h->loader_run)
 		mark_loader(m, h);
