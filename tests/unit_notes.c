@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "rewrite.h"
 #include "synth.h"
 
 static char dir[] = "/tmp/corefix-notes-XXXXXX";
@@ -241,6 +242,28 @@ static void rdebug_refused(void)
 	}
 }
 
+/* rewrite rebuilds the notes one by one: a core of tens of thousands of
+ * notes (a process with thousands of threads) must cost their size, not
+ * their size times their count. Under the sanitizer build a copy of the
+ * whole blob per note is gigabytes, past the test's RSS bound. */
+static void many_notes(void)
+{
+	enum { N = 40000 };
+	struct synth s;
+	synth_init(&s, 1, 0, EM_X86_64);
+	synth_prstatus(&s, 7, 11);
+	uint32_t word = 0x11223344;
+	for (int i = 0; i < N; i++)
+		synth_note(&s, "CORE", 0, 0x4242, &word, sizeof word);
+	struct cf_model m;
+	CHECK(build(&s, &m, "many-notes.core") == 0, "model of a core of %d notes: %s", N, m.diag.error);
+	struct cf_plan plan;
+	CHECK(cf_rewrite_plan(&m, &plan, &m.diag) == 0, "rewrite plan of a core of %d notes", N);
+	cf_plan_free(&plan);
+	cf_model_free(&m);
+	synth_free(&s);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -256,5 +279,6 @@ int main(void)
 	rdebug_scan(1);
 	rdebug_scan(0);
 	rdebug_refused();
+	many_notes();
 	return test_finish("unit_notes", dir);
 }

@@ -27,12 +27,26 @@
 
 struct blob {
 	unsigned char *p;
-	size_t n;
+	size_t n, cap;
 };
+
+/* Room for N more bytes. The capacity doubles: a core of thousands of
+ * notes (a thread's six each) appended one by one must not copy the
+ * whole blob for each. */
+static void reserve(struct blob *b, size_t n)
+{
+	if (b->n + n <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->n + n)
+		cap *= 2;
+	b->p = cf_xrealloc(b->p, cap, 1);
+	b->cap = cap;
+}
 
 static void put(struct blob *b, const void *d, size_t n)
 {
-	b->p = cf_xrealloc(b->p, b->n + n + 4, 1);
+	reserve(b, n + 4);
 	memcpy(b->p + b->n, d, n);
 	b->n += n;
 	while (b->n % 4)
@@ -44,7 +58,7 @@ static void put_raw(struct blob *b, const void *d, size_t n)
 {
 	if (!n)
 		return;
-	b->p = cf_xrealloc(b->p, b->n + n, 1);
+	reserve(b, n);
 	memcpy(b->p + b->n, d, n);
 	b->n += n;
 }
@@ -173,14 +187,10 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 					 (mod->bias + ph->p_vaddr + ph->p_memsz + pg - 1) & ~(pg - 1), (ph->p_offset & ~(pg - 1)) / pg};
 			for (int j = 0; j < 3; j++) {
 				cf_put(o, word, v[j], w);
-				ent.p = cf_xrealloc(ent.p, ent.n + w, 1);
-				memcpy(ent.p + ent.n, word, w);
-				ent.n += w;
+				put_raw(&ent, word, w);
 			}
 			const char *nm = mod->path ? mod->path : mod->name;
-			names.p = cf_xrealloc(names.p, names.n + strlen(nm) + 1, 1);
-			memcpy(names.p + names.n, nm, strlen(nm) + 1);
-			names.n += strlen(nm) + 1;
+			put_raw(&names, nm, strlen(nm) + 1);
 			count++;
 		}
 	}
@@ -593,10 +603,7 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 		add_patch(plan, s->offset + (field - s->vaddr), ptr, w,
 			  cf_xasprintf("memory 0x%llx: l_name of \"%s\" -> \"%s\" (in the added segment)",
 				       (unsigned long long)field, mod->lm_name, to));
-		size_t l = strlen(to) + 1;
-		names.p = cf_xrealloc(names.p, names.n + l, 1);
-		memcpy(names.p + names.n, to, l);
-		names.n += l;
+		put_raw(&names, to, strlen(to) + 1);
 	}
 	return names;
 }
