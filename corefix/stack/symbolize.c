@@ -213,6 +213,22 @@ static Dwarf_Die *cu_at(Dwfl_Module *dm, Dwarf_Addr pc, Dwarf_Addr *bias)
 	return NULL;
 }
 
+int cf_dwarf_scopes(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	*scopes = NULL;
+	int n = dwarf_getscopes(cu, pc, scopes);
+	if (n > 0 && dwarf_tag(&(*scopes)[0]) == DW_TAG_inlined_subroutine) {
+		/* Past an inlined instance dwarf_getscopes climbs its abstract
+		 * definition; the chain of nested instances up to the real
+		 * function is the innermost DIE's own (as eu-stack -i reads it). */
+		Dwarf_Die inner = (*scopes)[0];
+		free(*scopes);
+		*scopes = NULL;
+		n = dwarf_getscopes_die(&inner, scopes);
+	}
+	return n;
+}
+
 /* Inlined scopes at PC: the line table's location belongs to the innermost
  * one; each inlined scope's call site is the location in the next outer. */
 static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
@@ -220,16 +236,7 @@ static void inline_chain(Dwfl_Module *dm, Dwarf_Addr pc, struct cf_frame *f)
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = cu_at(dm, pc, &bias);
 	Dwarf_Die *scopes = NULL;
-	int n = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
-	if (n > 0 && dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine) {
-		/* Past an inlined instance dwarf_getscopes climbs its abstract
-		 * definition; the chain of nested instances up to the real
-		 * function is the innermost DIE's own (as eu-stack -i reads it). */
-		Dwarf_Die inner = scopes[0];
-		free(scopes);
-		scopes = NULL;
-		n = dwarf_getscopes_die(&inner, &scopes);
-	}
+	int n = cu ? cf_dwarf_scopes(cu, pc - bias, &scopes) : 0;
 	for (int i = 0; i < n; i++) {
 		int tag = dwarf_tag(&scopes[i]);
 		if (tag == DW_TAG_inlined_subroutine) {

@@ -94,16 +94,8 @@ static void walk(Dwarf_Die *parent, struct search *s, int depth)
 /* The concrete function (not an inlined one) holding module-relative PC. */
 static bool function_at(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *fn)
 {
-	Dwarf_Die *scopes = NULL;
-	int n = dwarf_getscopes(cu, pc, &scopes);
-	if (n > 0 && dwarf_tag(&scopes[0]) == DW_TAG_inlined_subroutine) {
-		/* Past an inlined instance dwarf_getscopes climbs its abstract
-		 * definition; the nesting of instances is the DIE's own. */
-		Dwarf_Die inner = scopes[0];
-		free(scopes);
-		scopes = NULL;
-		n = dwarf_getscopes_die(&inner, &scopes);
-	}
+	Dwarf_Die *scopes;
+	int n = cf_dwarf_scopes(cu, pc, &scopes);
 	bool ok = false;
 	for (int i = 0; i < n && !ok; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
