@@ -2,9 +2,11 @@
 # PT_INTERP or with libcfrt.so as a command (prog.so like a KM payload).
 set(CF ${OUT}/cfrt)
 set(CFRT_CC ${CMAKE_BINARY_DIR}/bin/cfrt-cc)
-# What cfrt-cc builds with besides the runtime: the driver and its specs
-# (headers, start file, PT_INTERP); a change to either rebuilds these.
-set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs)
+# What cfrt-cc builds with: the driver and its specs (headers, start file,
+# PT_INTERP), the start file, the headers and the runtime itself; a change
+# to any of them rebuilds these.
+set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs ${CMAKE_BINARY_DIR}/lib/crt1.o
+    ${CMAKE_BINARY_DIR}/include/.stamp cfrt)
 set(CFF -g -O0 -fno-omit-frame-pointer)
 set(RP "-Wl,-rpath,\$ORIGIN")
 add_custom_command(

@@ -2,8 +2,10 @@
 # build the target's) into BUILD/tests/cfrt.
 set(CT ${CMAKE_BINARY_DIR}/tests/cfrt)
 set(CFRT_CC ${CMAKE_BINARY_DIR}/bin/cfrt-cc)
-# cfrt-cc's driver and specs: a change to either rebuilds the programs.
-set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs)
+# cfrt-cc's driver and specs, the start file, the headers and the runtime:
+# a change to any of them rebuilds the programs.
+set(CFRT_CC_DEPENDS ${CFRT_CC} ${CMAKE_BINARY_DIR}/lib/cfrt.specs ${CMAKE_BINARY_DIR}/lib/crt1.o
+    ${CMAKE_BINARY_DIR}/include/.stamp cfrt)
 set(CTS ${CMAKE_CURRENT_LIST_DIR})
 # runtime_test_nopie: the same as an ET_EXEC, whose non-PIC code makes the
 # linker emit COPY relocations on every machine.
