@@ -23,57 +23,8 @@
 
 #include "backtrace.h"
 #include "emit.h"
+#include "notebuf.h"
 #include "quote.h"
-
-struct blob {
-	unsigned char *p;
-	size_t n, cap;
-};
-
-/* Room for N more bytes. The capacity doubles: a core of thousands of
- * notes (a thread's six each) appended one by one must not copy the
- * whole blob for each. */
-static void reserve(struct blob *b, size_t n)
-{
-	if (b->n + n <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->n + n)
-		cap *= 2;
-	b->p = cf_xrealloc(b->p, cap, 1);
-	b->cap = cap;
-}
-
-static void put(struct blob *b, const void *d, size_t n)
-{
-	reserve(b, n + 4);
-	memcpy(b->p + b->n, d, n);
-	b->n += n;
-	while (b->n % 4)
-		b->p[b->n++] = 0;
-}
-
-/* Appends N bytes, unpadded. */
-static void put_raw(struct blob *b, const void *d, size_t n)
-{
-	if (!n)
-		return;
-	reserve(b, n);
-	memcpy(b->p + b->n, d, n);
-	b->n += n;
-}
-
-static void note(struct blob *b, const struct cf_order *o, const char *owner, uint32_t type, const void *desc,
-		 size_t len)
-{
-	unsigned char h[12];
-	cf_put(o, h, strlen(owner) + 1, 4);
-	cf_put(o, h + 4, len, 4);
-	cf_put(o, h + 8, type, 4);
-	put(b, h, 12);
-	put(b, owner, strlen(owner) + 1);
-	put(b, desc, len);
-}
 
 static void add_patch(struct cf_plan *p, uint64_t off, const void *bytes, size_t len, char *what)
 {
@@ -114,7 +65,7 @@ static bool program_facts(const struct cf_module *mod, uint64_t *phdr, uint64_t 
 }
 
 static void new_auxv(const struct cf_model *m, const unsigned char *d, size_t len, const struct cf_module *main_mod,
-		     const struct cf_module *loader, struct blob *out, struct cf_plan *plan)
+		     const struct cf_module *loader, struct cf_buf *out, struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
@@ -131,10 +82,10 @@ static void new_auxv(const struct cf_model *m, const unsigned char *d, size_t le
 				if (!seen[k] && (k != 3 || loader)) {
 					cf_put(o, pair, want[k][0], w);
 					cf_put(o, pair + w, want[k][1], w);
-					put(out, pair, 2 * w);
+					cf_buf_put(out, pair, 2 * w);
 					say(plan, cf_xasprintf("NT_AUXV: %s added = 0x%llx", names[k], (unsigned long long)want[k][1]));
 				}
-			put(out, d + off, len - off);
+			cf_buf_put(out, d + off, len - off);
 			return;
 		}
 		for (int k = 0; k < 4 && facts; k++)
@@ -148,7 +99,7 @@ static void new_auxv(const struct cf_model *m, const unsigned char *d, size_t le
 			}
 		cf_put(o, pair, type, w);
 		cf_put(o, pair + w, val, w);
-		put(out, pair, 2 * w);
+		cf_buf_put(out, pair, 2 * w);
 	}
 }
 
@@ -167,12 +118,12 @@ static void fill_prpsinfo(unsigned char *d, size_t len, const char *prog, const 
 	}
 }
 
-static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_plan *plan)
+static void synth_ntfile(const struct cf_model *m, struct cf_buf *out, struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
 	uint64_t pg = m->pagesz;
-	struct blob ent = {0}, names = {0};
+	struct cf_buf ent = {0}, names = {0};
 	size_t count = 0;
 	unsigned char word[8];
 	for (size_t i = 0; i < m->nmod; i++) {
@@ -187,14 +138,14 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 					 (mod->bias + ph->p_vaddr + ph->p_memsz + pg - 1) & ~(pg - 1), (ph->p_offset & ~(pg - 1)) / pg};
 			for (int j = 0; j < 3; j++) {
 				cf_put(o, word, v[j], w);
-				put_raw(&ent, word, w);
+				cf_buf_put_raw(&ent, word, w);
 			}
 			const char *nm = mod->path ? mod->path : mod->name;
-			put_raw(&names, nm, strlen(nm) + 1);
+			cf_buf_put_raw(&names, nm, strlen(nm) + 1);
 			count++;
 		}
 	}
-	struct blob d = {0};
+	struct cf_buf d = {0};
 	d.p = cf_xmalloc(2 * w + ent.n + names.n);
 	cf_put(o, d.p, count, w);
 	cf_put(o, d.p + w, pg, w);
@@ -202,7 +153,7 @@ static void synth_ntfile(const struct cf_model *m, struct blob *out, struct cf_p
 		memcpy(d.p + 2 * w, ent.p, ent.n);
 		memcpy(d.p + 2 * w + ent.n, names.p, names.n);
 	}
-	note(out, o, "CORE", CF_NT_FILE, d.p, 2 * w + ent.n + names.n);
+	cf_buf_note(out, o, "CORE", CF_NT_FILE, d.p, 2 * w + ent.n + names.n);
 	say(plan, cf_xasprintf("NT_FILE: added (%zu mappings, from the modules corefix found)", count));
 	free(d.p);
 	free(ent.p);
@@ -261,14 +212,14 @@ static const struct cf_module **entry_owners(const struct cf_model *m)
  * header at the start of a mapping NT_FILE names for the file's image,
  * and a page of the file mapped as data far from the library then
  * displaces the library), and with names that are files. */
-static void rebuilt_ntfile(const struct cf_model *m, const bool *data, size_t ndata, struct blob *out,
+static void rebuilt_ntfile(const struct cf_model *m, const bool *data, size_t ndata, struct cf_buf *out,
 			   struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
 	size_t count = 0, renamed = 0;
 	const struct cf_module **owner = entry_owners(m);
-	struct blob ent = {0}, names = {0};
+	struct cf_buf ent = {0}, names = {0};
 	unsigned char word[8];
 	uint64_t unit = m->notes.file_unit ? m->notes.file_unit : 1;
 	for (size_t i = 0; i < m->notes.nmap; i++) {
@@ -278,23 +229,23 @@ static void rebuilt_ntfile(const struct cf_model *m, const bool *data, size_t nd
 		uint64_t v[3] = {e->start, e->end, e->offset / unit};
 		for (int j = 0; j < 3; j++) {
 			cf_put(o, word, v[j], w);
-			put_raw(&ent, word, w);
+			cf_buf_put_raw(&ent, word, w);
 		}
 		const char *name = ntfile_rename(m, i, owner);
 		if (name && !renamed++)
 			say(plan, cf_xasprintf("NT_FILE: \"%s\" -> \"%s\" (not a file a debugger may open)", e->name, name));
 		name = name ? name : e->name;
-		put_raw(&names, name, strlen(name) + 1);
+		cf_buf_put_raw(&names, name, strlen(name) + 1);
 		count++;
 	}
-	struct blob d = {0};
+	struct cf_buf d = {0};
 	cf_put(o, word, count, w);
-	put_raw(&d, word, w);
+	cf_buf_put_raw(&d, word, w);
 	cf_put(o, word, unit, w);
-	put_raw(&d, word, w);
-	put_raw(&d, ent.p, ent.n);
-	put_raw(&d, names.p, names.n);
-	note(out, o, "CORE", CF_NT_FILE, d.p, d.n);
+	cf_buf_put_raw(&d, word, w);
+	cf_buf_put_raw(&d, ent.p, ent.n);
+	cf_buf_put_raw(&d, names.p, names.n);
+	cf_buf_note(out, o, "CORE", CF_NT_FILE, d.p, d.n);
 	if (ndata)
 		say(plan, cf_xasprintf("NT_FILE: %zu data mapping%s left out (files mapped again outside their images)",
 				       ndata, ndata == 1 ? "" : "s"));
@@ -354,7 +305,7 @@ static bool data_header_segment(const struct cf_model *m, const GElf_Phdr *ph, c
 
 /* The rebuilt note segment; false when nothing in it would change. */
 static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main_mod, const struct cf_module *loader,
-			  struct blob *out, struct cf_plan *plan)
+			  struct cf_buf *out, struct cf_plan *plan)
 {
 	const struct cf_order *o = &m->core.order;
 	bool fix_program = m->loader_as_command && main_mod && main_mod->elf_known && main_mod->has_bias;
@@ -398,27 +349,27 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 							       t->tid));
 					continue;
 				}
-				note(out, o, owner, nh.n_type, desc, nh.n_descsz);
+				cf_buf_note(out, o, owner, nh.n_type, desc, nh.n_descsz);
 				if (first_status && !have_prpsinfo) {
 					size_t len = o->is64 ? 136 : 124;
 					unsigned char ps[136] = {0};
 					fill_prpsinfo(ps, len, prog, "", true, m);
-					note(out, o, "CORE", NT_PRPSINFO, ps, len);
+					cf_buf_note(out, o, "CORE", NT_PRPSINFO, ps, len);
 					say(plan, cf_xasprintf("NT_PRPSINFO: added, naming %s", prog));
 				}
 				if (first_status && !have_siginfo && m->notes.nthread) {
 					unsigned char si[128] = {0};
 					cf_put(o, si, (uint64_t)m->notes.thread[0].cursig, 4);
-					note(out, o, "CORE", CF_NT_SIGINFO, si, sizeof si);
+					cf_buf_note(out, o, "CORE", CF_NT_SIGINFO, si, sizeof si);
 					say(plan, cf_xasprintf("NT_SIGINFO: added (signal %d, from NT_PRSTATUS)", m->notes.thread[0].cursig));
 				}
 				first_status = false;
 			} else if (core_owner && nh.n_type == CF_NT_FILE && file_changes) {
 				rebuilt_ntfile(m, is_data, ndata, out, plan);
 			} else if (core_owner && nh.n_type == NT_AUXV && fix_program) {
-				struct blob a = {0};
+				struct cf_buf a = {0};
 				new_auxv(m, desc, nh.n_descsz, main_mod, loader, &a, plan);
-				note(out, o, owner, nh.n_type, a.p, a.n);
+				cf_buf_note(out, o, owner, nh.n_type, a.p, a.n);
 				free(a.p);
 			} else if (core_owner && nh.n_type == NT_PRPSINFO && fix_program && nh.n_descsz >= 96) {
 				unsigned char *ps = cf_xmalloc(nh.n_descsz);
@@ -427,10 +378,10 @@ static bool rebuild_notes(const struct cf_model *m, const struct cf_module *main
 				say(plan, cf_xasprintf("NT_PRPSINFO: fname \"%s\" -> \"%.15s\", psargs \"%s\" -> \"%s\"",
 						       m->notes.fname, cf_base_name(prog), m->notes.psargs,
 						       (char *)ps + nh.n_descsz - 80));
-				note(out, o, owner, nh.n_type, ps, nh.n_descsz);
+				cf_buf_note(out, o, owner, nh.n_type, ps, nh.n_descsz);
 				free(ps);
 			} else {
-				note(out, o, owner, nh.n_type, desc, nh.n_descsz);
+				cf_buf_note(out, o, owner, nh.n_type, desc, nh.n_descsz);
 			}
 		}
 	}
@@ -522,7 +473,7 @@ static uint64_t find_gap(const struct cf_model *m, uint64_t len)
 
 struct extra {
 	uint64_t vaddr;
-	struct blob data;
+	struct cf_buf data;
 	char *why;
 };
 
@@ -571,9 +522,9 @@ static const char *lm_rename(const struct cf_module *mod, bool repair)
 }
 
 /* The new names go into a segment of our own; l_name points at them. */
-static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr, bool repair)
+static struct cf_buf name_fixes(const struct cf_model *m, struct cf_plan *plan, uint64_t *seg_addr, bool repair)
 {
-	struct blob names = {0};
+	struct cf_buf names = {0};
 	const struct cf_order *o = &m->core.order;
 	unsigned w = cf_wordsize(o);
 	size_t n = 0, total = 0;
@@ -603,7 +554,7 @@ static struct blob name_fixes(const struct cf_model *m, struct cf_plan *plan, ui
 		add_patch(plan, s->offset + (field - s->vaddr), ptr, w,
 			  cf_xasprintf("memory 0x%llx: l_name of \"%s\" -> \"%s\" (in the added segment)",
 				       (unsigned long long)field, mod->lm_name, to));
-		put_raw(&names, to, strlen(to) + 1);
+		cf_buf_put_raw(&names, to, strlen(to) + 1);
 	}
 	return names;
 }
@@ -634,7 +585,7 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 				loader = &m->mod[i];
 	}
 	bool repair = m->loader_as_command || m->km;
-	struct blob notes = {0};
+	struct cf_buf notes = {0};
 	bool new_notes = rebuild_notes(m, main_mod, loader, &notes, plan);
 	struct extra extra[2];
 	size_t nextra = 0;
@@ -654,7 +605,7 @@ int cf_rewrite_plan(const struct cf_model *m, struct cf_plan *plan, struct cf_di
 	}
 	if (eh.e_phnum < PN_XNUM - 2) {
 		uint64_t seg_addr = 0;
-		struct blob names = name_fixes(m, plan, &seg_addr, repair);
+		struct cf_buf names = name_fixes(m, plan, &seg_addr, repair);
 		if (names.n)
 			extra[nextra++] = (struct extra){seg_addr, names,
 							 cf_xstrdup("module names for link_map's l_name (absolute, and files)")};

@@ -22,19 +22,7 @@ static uint64_t dt_debug(const struct cf_model *m, const struct cf_module *mod)
 	if (!mod || !mod->elf_known || !mod->has_bias)
 		return 0;
 	const GElf_Phdr *dyn = cf_elf_phdr(&mod->info, PT_DYNAMIC);
-	if (!dyn)
-		return 0;
-	unsigned w = cf_wordsize(&m->core.order);
-	uint64_t addr = mask(m, dyn->p_vaddr + mod->bias), n = dyn->p_memsz / (2 * w);
-	for (uint64_t i = 0; i < n && i < 4096; i++) {
-		uint64_t tag, val;
-		if (!cf_core_read_word(&m->core, addr + i * 2 * w, &tag) ||
-		    !cf_core_read_word(&m->core, addr + i * 2 * w + w, &val) || tag == DT_NULL)
-			break;
-		if (tag == DT_DEBUG)
-			return val;
-	}
-	return 0;
+	return dyn ? cf_dt_debug_at(m, mask(m, dyn->p_vaddr + mod->bias), dyn->p_memsz) : 0;
 }
 
 static bool plausible(const struct cf_model *m, uint64_t r_debug)

@@ -261,7 +261,7 @@ bool cf_rdebug_via_loader(struct cf_model *m, struct cf_rdebug_hint *h, uint64_t
 	return true;
 }
 
-static uint64_t dt_debug_at(const struct cf_model *m, uint64_t dyn, uint64_t size)
+uint64_t cf_dt_debug_at(const struct cf_model *m, uint64_t dyn, uint64_t size)
 {
 	unsigned w = cf_wordsize(&m->core.order);
 	for (uint64_t i = 0; i < size / (2 * w) && i < MAX_DYN; i++) {
@@ -298,7 +298,7 @@ bool cf_rdebug_via_auxv(struct cf_model *m, const struct cf_rdebug_hint *h,
 			ok = !(bias & 0xfff) && (!a->entry || mask(m, a->entry - info.entry) == bias);
 		}
 		if (ok)
-			r = dt_debug_at(m, mask(m, dyn->p_vaddr + bias), dyn->p_memsz);
+			r = cf_dt_debug_at(m, mask(m, dyn->p_vaddr + bias), dyn->p_memsz);
 		ok = ok && r && cf_rdebug_check(m, r, bias, &budget, &ch) && ch.has_l_addr;
 		cf_elfinfo_free(&info);
 		if (ok) {

@@ -11,38 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notebuf.h"
 #include "regs.h"
 
-struct out {
-	unsigned char *p;
-	size_t n;
-};
-
-static void put(struct out *o, const void *d, size_t n)
-{
-	o->p = cf_xrealloc(o->p, o->n + n + 4, 1);
-	memcpy(o->p + o->n, d, n);
-	o->n += n;
-	while (o->n % 4)
-		o->p[o->n++] = 0;
-}
-
-static void put_note(struct out *o, const struct cf_order *ord, const char *owner, uint32_t type, const void *desc,
-		     size_t len)
-{
-	unsigned char h[12];
-	cf_put(ord, h, strlen(owner) + 1, 4);
-	cf_put(ord, h + 4, len, 4);
-	cf_put(ord, h + 8, type, 4);
-	put(o, h, sizeof h);
-	put(o, owner, strlen(owner) + 1);
-	put(o, desc, len);
-}
-
-/* The thread-state notes of M's core (CORE and LINUX owners, NT_FILE and
- * NT_AUXV left out), owner names NUL-terminated, and an NT_PRPSINFO naming
- * the first thread as the process when the writer left none. */
-static size_t collect_notes(const struct cf_model *m, struct out *o)
+static size_t collect_notes(const struct cf_model *m, struct cf_buf *o)
 {
 	const struct cf_core *c = &m->core;
 	bool prpsinfo = false;
@@ -68,20 +40,20 @@ static size_t collect_notes(const struct cf_model *m, struct out *o)
 			     (int32_t)cf_u32(&c->order, (const char *)data->d_buf + desc_off + pid_off) <= 0))
 				continue;
 			prpsinfo |= owner[0] == 'C' && nh.n_type == NT_PRPSINFO;
-			put_note(o, &c->order, owner, nh.n_type, (const char *)data->d_buf + desc_off, nh.n_descsz);
+			cf_buf_note(o, &c->order, owner, nh.n_type, (const char *)data->d_buf + desc_off, nh.n_descsz);
 		}
 	}
 	if (!prpsinfo && c->order.is64 && m->notes.nthread) {
 		/* Every 64-bit Linux ABI: 136 bytes, pr_pid at 24. */
 		unsigned char ps[136] = {0};
 		cf_put(&c->order, ps + 24, m->notes.thread[0].tid, 4);
-		put_note(o, &c->order, "CORE", NT_PRPSINFO, ps, sizeof ps);
+		cf_buf_note(o, &c->order, "CORE", NT_PRPSINFO, ps, sizeof ps);
 	}
 	return o->n;
 }
 
 /* A whole ELF core around NOTES: header, one PT_NOTE, the notes. */
-static unsigned char *wrap_core(const struct cf_model *m, const struct out *notes, size_t *len)
+static unsigned char *wrap_core(const struct cf_model *m, const struct cf_buf *notes, size_t *len)
 {
 	const struct cf_order *ord = &m->core.order;
 	GElf_Ehdr eh;
@@ -159,7 +131,7 @@ static int each_thread(Dwfl_Thread *thread, void *arg)
 
 struct cf_regs *cf_regs_read(const struct cf_model *m, char *err, size_t errlen)
 {
-	struct out notes = {0};
+	struct cf_buf notes = {0};
 	size_t len;
 	unsigned char *image = collect_notes(m, &notes) ? wrap_core(m, &notes, &len) : NULL;
 	free(notes.p);

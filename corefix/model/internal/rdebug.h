@@ -35,6 +35,10 @@ struct cf_rdebug_chain {
 bool cf_rdebug_check(const struct cf_model *m, uint64_t addr, uint64_t want_l_addr, size_t *budget,
 		     struct cf_rdebug_chain *out);
 
+/* DT_DEBUG's value in the dynamic section at DYN (SIZE bytes) of core
+ * memory: the r_debug a loader filled in; 0 if none. */
+uint64_t cf_dt_debug_at(const struct cf_model *m, uint64_t dyn, uint64_t size);
+
 void cf_rdebug_hints(struct cf_model *m, struct cf_rdebug_hint *h);
 void cf_rdebug_hint_free(struct cf_rdebug_hint *h);
 
