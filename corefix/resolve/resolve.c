@@ -70,8 +70,9 @@ static void cands_free(struct cands *c)
 
 
 
-static void gather(const struct cf_resolver *r, const char *name, const struct cf_options *opt, struct cands *c)
+static void gather(const struct cf_resolver *r, const char *name, struct cands *c)
 {
+	const struct cf_options *opt = r->opt;
 	if (!cf_name_is_file(name))
 		return;
 	if (opt->exe && strcmp(cf_base_name(name), cf_base_name(opt->exe)) == 0)
@@ -142,8 +143,9 @@ static bool fetched_ok(struct cf_resolver *r, const struct cf_wanted *mod, const
  * rebuilt) and the user set DEBUGINFOD_URLS: the executable by the
  * build-id the core recorded, and its debug info when it carries none.
  * Never without a build-id from the core: a name alone proves nothing. */
-static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_options *opt, struct cf_elfinfo *out)
+static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elfinfo *out)
 {
+	bool quiet = r->opt->quiet;
 	if (!mod->bid_core_len || !cf_debuginfod_enabled())
 		return false;
 	char *label = cf_xstrdup(cf_base_name(mod->name));
@@ -151,7 +153,7 @@ static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_
 	if (mod->deleted && n > 10 && !strcmp(label + n - 10, " (deleted)"))
 		label[n - 10] = 0;
 	char *path, err[256];
-	int fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, false, &path, label, opt->quiet, err, sizeof err);
+	int fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, false, &path, label, quiet, err, sizeof err);
 	struct cf_elfinfo info;
 	if (fd < 0) {
 		if (fd == -ENOSYS)
@@ -185,7 +187,7 @@ static bool fetch(struct cf_resolver *r, struct cf_wanted *mod, const struct cf_
 	cf_elf_read_sections(path, &dwarf, id, &len);
 	if (!dwarf && !mod->debuginfo) {
 		char *dbg;
-		fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, true, &dbg, label, opt->quiet, err, sizeof err);
+		fd = cf_debuginfod_find(mod->bid_core, mod->bid_core_len, true, &dbg, label, quiet, err, sizeof err);
 		if (fd >= 0) {
 			close(fd);
 			if (fetched_ok(r, mod, dbg, "debug info"))
@@ -294,7 +296,7 @@ static bool answer(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elfin
 		name[len - 10] = 0;
 	struct cands c = {0};
 	bundle_candidate(r, mod, &c);
-	gather(r, name, r->opt, &c);
+	gather(r, name, &c);
 	free(name);
 	build_id_candidates(r, mod, &c);
 
@@ -329,7 +331,7 @@ static bool answer(struct cf_resolver *r, struct cf_wanted *mod, struct cf_elfin
 	cands_free(&c);
 	/* Not once more for a module an earlier pass already fetched. */
 	bool fetched = mod->path_how && !strcmp(mod->path_how, "debuginfod");
-	if ((!found || mod->bid_mismatch) && !fetched && fetch(r, mod, r->opt, out))
+	if ((!found || mod->bid_mismatch) && !fetched && fetch(r, mod, out))
 		found = true;
 	return found;
 }
